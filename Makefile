@@ -1,0 +1,51 @@
+# Two commands: `make run` and `make test`. Everything else is set up on the way.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+export DJANGO_SETTINGS_MODULE := config.settings
+
+.PHONY: run test setup admin serve-prod lint e2e screenshots bench clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when a requirements file changes.
+$(INSTALLED): requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(INSTALLED)
+
+setup: $(INSTALLED)
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py load_curated_data
+
+run: setup
+	@echo ""
+	@echo "  Site:  http://$(HOST):$(PORT)/"
+	@echo "  Admin: http://$(HOST):$(PORT)/admin/  (create an account first with: make admin)"
+	@echo ""
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: setup
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest
+
+admin: setup
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py createsuperuser
+
+# The production path, locally: DEBUG off, static files collected and served by WhiteNoise, gunicorn.
+serve-prod: setup
+	DJANGO_DEBUG=false DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-local-production-trial-key} $(PY) manage.py collectstatic --noinput
+	DJANGO_DEBUG=false DJANGO_SECURE_SSL_REDIRECT=false DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost} \
+	  DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-local-production-trial-key} \
+	  $(VENV)/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+
+lint: $(INSTALLED)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3

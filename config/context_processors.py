@@ -1,0 +1,20 @@
+from django.conf import settings
+
+SITE_NAV = [
+    ("Learn", "/learn/"),
+    ("Levels of care", "/levels-of-care/"),
+    ("Therapies", "/therapies/"),
+    ("Helping someone", "/helping-someone/"),
+    ("Find care", "/directory/"),
+    ("Get help now", "/crisis/"),
+]
+
+
+def site(request):
+    return {
+        "SITE_NAME": settings.SITE_NAME,
+        "QUICK_EXIT_URL": settings.QUICK_EXIT_URL,
+        "site_nav": [
+            {"label": label, "url": url, "current": request.path.startswith(url)} for label, url in SITE_NAV
+        ],
+    }

@@ -1,0 +1,118 @@
+"""The crisis resources the site starts with. Editors keep them current in admin.
+
+Checked on 2026-11-25 against each operator's published guidance (the source_url of each entry).
+988's "press 3" option for LGBTQ+ young people ended in July 2025, so it is not listed.
+"""
+
+from datetime import date
+
+from .models import CrisisResource
+
+CHECKED_ON = date(2026, 11, 25)
+
+RESOURCES = [
+    {
+        "slug": "988-lifeline",
+        "name": "988 Suicide & Crisis Lifeline",
+        "purpose": (
+            "Free, confidential support from a trained crisis counselor for anyone in emotional distress, "
+            "thinking about suicide or self-harm, or worried about someone else. When you call, a short "
+            "recorded greeting plays, then a counselor answers. They listen, help you work out what would "
+            "help right now, and can connect you with local services. When you text, you answer a few short "
+            "questions first, then a counselor replies."
+        ),
+        "phone": "988",
+        "text_number": "988",
+        "chat_url": "https://988lifeline.org/chat/",
+        "tty": "TTY users: use your preferred relay service or dial 711, then 988.",
+        "languages": "English and Spanish; interpreters for many other languages by phone",
+        "audience": "Anyone in the US, of any age, for themselves or someone else",
+        "options": "Press 1 for the Veterans Crisis Line\nPress 2 for support in Spanish",
+        "banner_role": "primary",
+        "order": 10,
+        "source_url": "https://988lifeline.org/get-help/",
+    },
+    {
+        "slug": "911",
+        "name": "911 Emergency",
+        "purpose": (
+            "Call 911 if someone's life is in danger now: a serious injury, heavy bleeding that will not stop, "
+            "something swallowed or taken that could cause harm, or someone who cannot be kept safe. You can "
+            "also go to the nearest emergency room."
+        ),
+        "phone": "911",
+        "tty": "Many areas accept text to 911; if yours does not, you will get a message telling you to call.",
+        "languages": "Interpreters available",
+        "audience": "Anyone in the US in an emergency",
+        "banner_role": "emergency",
+        "order": 20,
+        "source_url": "https://www.911.gov/",
+    },
+    {
+        "slug": "veterans-crisis-line",
+        "name": "Veterans Crisis Line",
+        "purpose": (
+            "Confidential support for veterans, service members, National Guard and Reserve members and "
+            "the people who care about them. You do not need to be enrolled in VA benefits or health care."
+        ),
+        "phone": "988",
+        "text_number": "838255",
+        "chat_url": "https://www.veteranscrisisline.net/get-help-now/chat/",
+        "options": "Dial 988, then press 1",
+        "audience": "Veterans, service members and their families and friends",
+        "order": 30,
+        "source_url": "https://www.veteranscrisisline.net/",
+    },
+    {
+        "slug": "crisis-text-line",
+        "name": "Crisis Text Line",
+        "purpose": (
+            "Text with a trained volunteer crisis counselor if talking out loud feels hard or unsafe. "
+            "A counselor replies, listens and helps you find a next step."
+        ),
+        "text_number": "741741",
+        "text_keyword": "HOME",
+        "audience": "Anyone in the US",
+        "order": 40,
+        "source_url": "https://www.crisistextline.org/",
+    },
+    {
+        "slug": "trevor-project",
+        "name": "The Trevor Project",
+        "purpose": (
+            "Crisis support for LGBTQ+ young people under 25, by phone, text or chat, from counselors "
+            "trained to support LGBTQ+ young people."
+        ),
+        "phone": "1-866-488-7386",
+        "text_number": "678678",
+        "text_keyword": "START",
+        "chat_url": "https://www.thetrevorproject.org/get-help/",
+        "audience": "LGBTQ+ young people under 25",
+        "order": 50,
+        "source_url": "https://www.thetrevorproject.org/get-help/",
+    },
+    {
+        "slug": "outside-the-us",
+        "name": "Outside the United States",
+        "purpose": (
+            "988 and 911 work in the US. If you live somewhere else, Find A Helpline lists free, "
+            "confidential crisis lines in many countries."
+        ),
+        "chat_url": "https://findahelpline.com/",
+        "hours": "Varies by service",
+        "audience": "People outside the US",
+        "order": 60,
+        "source_url": "https://findahelpline.com/",
+    },
+]
+
+
+def load_crisis_resources():
+    """Create the resources that are missing; never change one an editor may have edited."""
+    created = 0
+    for fields in RESOURCES:
+        _, was_created = CrisisResource.objects.get_or_create(
+            slug=fields["slug"], defaults={**fields, "verified_on": CHECKED_ON}
+        )
+        created += was_created
+    return created

@@ -1,0 +1,18 @@
+import pytest
+from django.core.management import call_command
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Every test starts from the curated data a newcomer sees after `make run`."""
+    with django_db_blocker.unblock():
+        call_command("load_curated_data", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -1,0 +1,44 @@
+import os
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class LinkCollector(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links = []
+        self.post_forms = 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+        if tag == "form" and (attrs.get("method") or "").lower() == "post":
+            self.post_forms += 1
+
+
+def parse_links(html):
+    collector = LinkCollector()
+    collector.feed(html)
+    return collector
+
+
+def assert_crisis_banner(html):
+    main_at = html.find("<main")
+    assert main_at != -1, "page has no <main>"
+    before_main = html[:main_at]
+    for href in ('href="tel:988"', 'href="sms:988"', 'href="tel:911"', "data-quick-exit"):
+        assert href in before_main, f"{href} missing before <main>"
+
+
+def run_django(code, **env):
+    """Run Python in a fresh process with the project's settings and the given environment."""
+    full_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", **env}
+    script = "import django; django.setup()\n" + code
+    return subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=60
+    )
