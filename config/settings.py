@@ -211,4 +211,4 @@ LOGGING = {
 
 # Suggestions and problem reports: how many one address may send in an hour.
 SUBMISSION_RATE_LIMIT = env_int("SUBMISSION_RATE_LIMIT", 5)
-FORMS_URLFIELD_ASSUME_HTTPS = True
+

@@ -1,5 +1,83 @@
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from .forms import SiteSearchForm
+from .models import Page
+
+FEATURED = ["what-is-self-harm", "coping-with-urges", "talking-to-someone-you-are-worried-about", "choosing-a-level-of-care"]
 
 
 def home(request):
-    return render(request, "content/home.html")
+    featured = {page.slug: page for page in Page.objects.published().filter(slug__in=FEATURED)}
+    return render(
+        request, "content/home.html", {"featured": [featured[slug] for slug in FEATURED if slug in featured]}
+    )
+
+
+def learn_index(request):
+    articles = list(Page.objects.published().of_kind(Page.Kind.ARTICLE))
+    groups = [
+        (label, [page for page in articles if page.audience == audience])
+        for audience, label in [
+            (Page.Audience.BOTH, "Understanding self-harm"),
+            (Page.Audience.ME, "If you self-harm"),
+            (Page.Audience.LOVED_ONE, "If you are worried about someone"),
+        ]
+    ]
+    return render(request, "content/learn_index.html", {"groups": [group for group in groups if group[1]]})
+
+
+def levels_index(request):
+    pages = Page.objects.published().of_kind(Page.Kind.LEVEL).select_related("level_facts")
+    levels = [page for page in pages if hasattr(page, "level_facts")]
+    guides = [page for page in pages if not hasattr(page, "level_facts")]
+    return render(request, "content/levels_index.html", {"levels": levels, "guides": guides})
+
+
+def therapies_index(request):
+    therapies = Page.objects.published().of_kind(Page.Kind.THERAPY).select_related("therapy_facts")
+    return render(request, "content/therapies_index.html", {"therapies": therapies})
+
+
+def guides_index(request):
+    guides = Page.objects.published().of_kind(Page.Kind.GUIDE)
+    return render(request, "content/guides_index.html", {"guides": guides})
+
+
+def page_detail(request, slug, kind):
+    pages = Page.objects.select_related("reviewer", "level_facts", "therapy_facts")
+    if not request.user.is_staff:
+        pages = pages.published()
+    page = pages.filter(slug=slug).first()
+    if page is None:
+        raise Http404("No such page")
+    if page.kind != kind:
+        return redirect(page, permanent=True)
+    related = page.related.published()
+    if page.kind == Page.Kind.THERAPY:
+        evidence_sources = page.therapy_facts.evidence_sources.all() if hasattr(page, "therapy_facts") else []
+    else:
+        evidence_sources = []
+    return render(
+        request,
+        "content/page_detail.html",
+        {"page": page, "related": related, "evidence_sources": evidence_sources, "section": SECTIONS[page.kind]},
+    )
+
+
+SECTIONS = {
+    Page.Kind.ARTICLE: ("Learn", "/learn/"),
+    Page.Kind.LEVEL: ("Levels of care", "/levels-of-care/"),
+    Page.Kind.THERAPY: ("Therapies", "/therapies/"),
+    Page.Kind.GUIDE: ("Helping someone", "/helping-someone/"),
+}
+
+
+def search(request):
+    form = SiteSearchForm(request.GET)
+    query, results = "", []
+    if form.is_valid():
+        query = form.cleaned_data["q"]
+        if query:
+            results = Page.objects.published().search(query)
+    return render(request, "content/search.html", {"form": form, "query": query, "results": results})

@@ -1,2 +1,6 @@
+from django.urls import path
+
+from . import views
+
 app_name = "directory"
-urlpatterns = []
+urlpatterns = [path("", views.search, name="search")]

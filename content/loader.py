@@ -1,0 +1,142 @@
+"""Loads the curated pages and sources in content/data/ into the database.
+
+Idempotent: a page or source is created when missing and updated when its file changed, but never
+when an editor has changed it in admin since the last load (its fields no longer match the hash the
+loader stored).
+"""
+
+import hashlib
+import json
+import tomllib
+from datetime import date
+from pathlib import Path
+
+from django.db import transaction
+
+from .models import LevelFacts, Page, Reviewer, Source, TherapyFacts
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+REVIEWED_ON = date(2026, 11, 25)
+SAMPLE_REVIEWER = {"name": "Sample reviewer — replace before launch", "credentials": "placeholder, not a clinician"}
+PAGE_FIELDS = ["title", "kind", "audience", "summary", "content_note", "body", "order"]
+SOURCE_FIELDS = ["authors", "title", "publisher", "year", "url", "doi", "kind"]
+LEVEL_FIELDS = ["setting", "hours_per_week", "typical_length", "who_it_suits", "stepping"]
+THERAPY_FIELDS = ["full_name", "abbreviation", "formats", "typical_length", "developed_for", "evidence", "evidence_summary"]
+
+
+class CuratedDataError(Exception):
+    pass
+
+
+def fingerprint(values):
+    return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def read_page_file(path):
+    text = path.read_text(encoding="utf-8")
+    try:
+        _, front, body = text.split("+++", 2)
+        meta = tomllib.loads(front)
+    except (ValueError, tomllib.TOMLDecodeError) as error:
+        raise CuratedDataError(f"{path.name}: front matter is not valid TOML between +++ lines ({error})") from None
+    meta["body"] = body.strip() + "\n"
+    if meta.get("slug") != path.stem:
+        raise CuratedDataError(f"{path.name}: slug {meta.get('slug')!r} does not match the file name")
+    therapy = meta.get("therapy")
+    if therapy and isinstance(therapy.get("formats"), list):
+        therapy["formats"] = ", ".join(therapy["formats"])
+    return meta
+
+
+def read_sources(data_dir=DATA_DIR):
+    sources = {}
+    for path in sorted((data_dir / "sources").glob("*.toml")):
+        for entry in tomllib.loads(path.read_text(encoding="utf-8")).get("source", []):
+            key = entry["key"]
+            if key in sources and sources[key]["url"] != entry["url"]:
+                raise CuratedDataError(f"source {key} has two different URLs: {sources[key]['url']} and {entry['url']}")
+            sources.setdefault(key, entry)
+    return sources
+
+
+def page_state(page):
+    values = {field: getattr(page, field) for field in PAGE_FIELDS}
+    values["status"] = page.status
+    level = getattr(page, "level_facts", None)
+    therapy = getattr(page, "therapy_facts", None)
+    values["level"] = {f: getattr(level, f) for f in LEVEL_FIELDS} if level else None
+    values["therapy"] = {f: getattr(therapy, f) for f in THERAPY_FIELDS} if therapy else None
+    return values
+
+
+def file_state(meta):
+    values = {field: meta.get(field, "") for field in PAGE_FIELDS}
+    values["order"] = meta.get("order", 100)
+    values["status"] = Page.Status.PUBLISHED
+    values["level"] = {f: meta["level"][f] for f in LEVEL_FIELDS} if meta.get("level") else None
+    values["therapy"] = {f: meta["therapy"][f] for f in THERAPY_FIELDS} if meta.get("therapy") else None
+    return values
+
+
+@transaction.atomic
+def load_sources(data_dir=DATA_DIR):
+    changed = 0
+    existing = {source.key: source for source in Source.objects.all()}
+    for key, entry in read_sources(data_dir).items():
+        values = {field: entry.get(field, "") for field in SOURCE_FIELDS}
+        values["year"] = entry.get("year")
+        wanted = fingerprint(values)
+        source = existing.get(key)
+        if source is None:
+            Source.objects.create(key=key, curated_hash=wanted, **values)
+            changed += 1
+            continue
+        current = fingerprint({field: getattr(source, field) for field in SOURCE_FIELDS})
+        if current != source.curated_hash or current == wanted:
+            continue
+        for field, value in values.items():
+            setattr(source, field, value)
+        source.curated_hash = wanted
+        source.save()
+        changed += 1
+    return changed
+
+
+@transaction.atomic
+def load_pages(data_dir=DATA_DIR):
+    reviewer, _ = Reviewer.objects.get_or_create(name=SAMPLE_REVIEWER["name"], defaults={**SAMPLE_REVIEWER, "is_sample": True})
+    metas = [read_page_file(path) for path in sorted((data_dir / "pages").glob("*.md"))]
+    pages = {page.slug: page for page in Page.objects.select_related("level_facts", "therapy_facts")}
+    changed_slugs = []
+    for meta in metas:
+        page = pages.get(meta["slug"])
+        wanted = file_state(meta)
+        if page is not None:
+            current = fingerprint(page_state(page))
+            if current != page.curated_hash or current == fingerprint(wanted):
+                continue
+        else:
+            page = Page(slug=meta["slug"], reviewer=reviewer, reviewed_on=REVIEWED_ON)
+        for field in PAGE_FIELDS:
+            setattr(page, field, wanted[field])
+        page.status = Page.Status.PUBLISHED
+        page.save()
+        _save_facts(page, meta)
+        page.curated_hash = fingerprint(wanted)
+        Page.objects.filter(pk=page.pk).update(curated_hash=page.curated_hash)
+        pages[page.slug] = page
+        changed_slugs.append(page.slug)
+    for meta in metas:
+        if meta["slug"] in changed_slugs:
+            pages[meta["slug"]].related.set([pages[slug] for slug in meta.get("related", []) if slug in pages])
+    return len(changed_slugs)
+
+
+def _save_facts(page, meta):
+    if meta.get("level"):
+        LevelFacts.objects.update_or_create(page=page, defaults={f: meta["level"][f] for f in LEVEL_FIELDS})
+    if meta.get("therapy"):
+        facts, _ = TherapyFacts.objects.update_or_create(
+            page=page, defaults={f: meta["therapy"][f] for f in THERAPY_FIELDS}
+        )
+        facts.evidence_sources.set(Source.objects.filter(key__in=meta["therapy"].get("evidence_sources", [])))

@@ -1,0 +1,273 @@
+from datetime import timedelta
+
+from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
+from django.db import connection, models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from simple_history.models import HistoricalRecords
+
+from .rendering import cited_keys, render_body
+from .search import PageSearchMixin
+
+REVIEW_INTERVAL = timedelta(days=365)
+
+
+class Reviewer(models.Model):
+    name = models.CharField(max_length=120)
+    credentials = models.CharField(max_length=200, help_text="e.g. PhD, licensed clinical psychologist")
+    is_sample = models.BooleanField(
+        default=False, help_text="A placeholder until a real clinician reviews. Shown as a sample on the site."
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name}, {self.credentials}"
+
+
+class Source(models.Model):
+    class Kind(models.TextChoices):
+        GUIDELINE = "guideline", "Clinical guideline"
+        STUDY = "study", "Peer-reviewed study"
+        REVIEW = "review", "Systematic review"
+        GOVERNMENT = "government", "Government health body"
+        ORGANISATION = "organisation", "Health organisation or charity"
+
+    key = models.SlugField(
+        max_length=80, unique=True, help_text="Short name editors cite in a page body as [@key], e.g. linehan-2006."
+    )
+    authors = models.CharField(max_length=500)
+    title = models.CharField(max_length=500)
+    publisher = models.CharField(max_length=300, help_text="Journal or publishing body.")
+    year = models.PositiveIntegerField(null=True, blank=True, help_text="Leave blank if the page shows no date.")
+    url = models.URLField(max_length=500)
+    doi = models.CharField("DOI", max_length=200, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    curated_hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self):
+        return f"{self.key}: {self.title}"
+
+
+class PageQuerySet(PageSearchMixin, models.QuerySet):
+    def published(self):
+        return self.filter(status=Page.Status.PUBLISHED)
+
+    def of_kind(self, kind):
+        return self.filter(kind=kind)
+
+    def review_overdue(self, today=None):
+        return self.filter(next_review_due__lt=today or timezone.localdate())
+
+    def review_due_within(self, days, today=None):
+        today = today or timezone.localdate()
+        return self.filter(next_review_due__gte=today, next_review_due__lte=today + timedelta(days=days))
+
+
+class Page(models.Model):
+    class Kind(models.TextChoices):
+        ARTICLE = "article", "Article"
+        LEVEL = "level", "Level of care"
+        THERAPY = "therapy", "Therapy"
+        GUIDE = "guide", "Guide for loved ones"
+
+    class Audience(models.TextChoices):
+        ME = "me", "For me"
+        LOVED_ONE = "loved_one", "For someone I care about"
+        BOTH = "both", "For both"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        REVIEW = "review", "In review"
+        PUBLISHED = "published", "Published"
+
+    SECTION_URLS = {
+        Kind.ARTICLE: "content:article",
+        Kind.LEVEL: "content:level",
+        Kind.THERAPY: "content:therapy",
+        Kind.GUIDE: "content:guide",
+    }
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ARTICLE)
+    audience = models.CharField(max_length=20, choices=Audience.choices, default=Audience.BOTH)
+    summary = models.CharField(
+        max_length=300, help_text="Two sentences that answer the page's question. Used on cards and by search engines."
+    )
+    content_note = models.CharField(
+        max_length=300, blank=True, help_text="Shown above the body. Use it when a page discusses injury, scars or suicide."
+    )
+    body = models.TextField(
+        help_text="Markdown. Start headings at ##. Cite a source after a claim with [@key], e.g. [@nice-ng225]."
+    )
+    body_html = models.TextField(blank=True, editable=False)
+    body_text = models.TextField(blank=True, editable=False)
+    headings = models.JSONField(default=list, blank=True, editable=False)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    reviewer = models.ForeignKey(Reviewer, null=True, blank=True, on_delete=models.PROTECT, related_name="pages")
+    reviewed_on = models.DateField(null=True, blank=True)
+    next_review_due = models.DateField(null=True, blank=True, help_text="A year after the review unless you set it.")
+    related = models.ManyToManyField("self", blank=True, symmetrical=False, related_name="+")
+    sources = models.ManyToManyField(Source, through="Citation", related_name="pages", blank=True)
+    order = models.PositiveIntegerField(default=100, help_text="Position within its section, lowest first.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    curated_hash = models.CharField(max_length=64, blank=True, editable=False)
+    # Filled on PostgreSQL only (see search.py); SQLite uses the portable fallback.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = PageQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["body_html", "body_text", "headings", "curated_hash"])
+
+    class Meta:
+        ordering = ["order", "title"]
+        permissions = [("publish_page", "Can publish pages and set review dates")]
+        indexes = [models.Index(fields=["kind", "status", "order"]), models.Index(fields=["next_review_due"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="published") | models.Q(reviewer__isnull=False, reviewed_on__isnull=False),
+                name="published_page_has_reviewer_and_date",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse(self.SECTION_URLS[self.kind], args=[self.slug])
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def review_overdue(self):
+        return self.next_review_due is not None and self.next_review_due < timezone.localdate()
+
+    @property
+    def find_care_url(self):
+        if self.kind == self.Kind.THERAPY:
+            return f"{reverse('directory:search')}?therapy={self.slug}"
+        if self.kind == self.Kind.LEVEL and hasattr(self, "level_facts"):
+            return f"{reverse('directory:search')}?level={self.slug}"
+        return reverse("directory:search")
+
+    @cached_property
+    def numbered_sources(self):
+        return [citation.source for citation in self.citations.select_related("source").order_by("number")]
+
+    def unknown_citation_keys(self):
+        keys = cited_keys(self.body)
+        known = set(Source.objects.filter(key__in=keys).values_list("key", flat=True))
+        return [key for key in keys if key not in known]
+
+    def clean(self):
+        errors = {}
+        try:
+            keys = cited_keys(self.body)
+        except ValueError as error:
+            errors["body"] = str(error)
+            keys = []
+        if keys:
+            unknown = self.unknown_citation_keys()
+            if unknown:
+                errors["body"] = "No source has the key " + ", ".join(f"[@{key}]" for key in unknown) + (
+                    ". Add the source first, or check the spelling."
+                )
+        if self.status == self.Status.PUBLISHED:
+            if not keys:
+                errors.setdefault("body", "A published page needs at least one citation, such as [@nice-ng225].")
+            if not self.reviewer_id:
+                errors["reviewer"] = "A published page needs a reviewer."
+            if not self.reviewed_on:
+                errors["reviewed_on"] = "A published page needs the date it was reviewed."
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        # The publishing rules hold wherever a page is saved from: admin, the data loader or the shell.
+        self.clean()
+        if self.reviewed_on and not self.next_review_due:
+            self.next_review_due = self.reviewed_on + REVIEW_INTERVAL
+        rendered = render_body(self.body)
+        self.body_html, self.body_text, self.headings = rendered.html, rendered.text, rendered.headings
+        super().save(*args, **kwargs)
+        self._save_citations(rendered.keys)
+        self.update_search_vector()
+
+    def _save_citations(self, keys):
+        sources = {source.key: source for source in Source.objects.filter(key__in=keys)}
+        self.citations.all().delete()
+        Citation.objects.bulk_create(
+            Citation(page=self, source=sources[key], number=number) for number, key in enumerate(keys, start=1)
+        )
+        self.__dict__.pop("numbered_sources", None)
+
+    def update_search_vector(self):
+        if connection.vendor == "postgresql":
+            from .search import update_search_vector
+
+            update_search_vector(self.pk)
+
+
+class Citation(models.Model):
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="citations")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
+    number = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["page", "number"], name="one_citation_number_per_page"),
+            models.UniqueConstraint(fields=["page", "source"], name="one_citation_per_source_per_page"),
+        ]
+
+
+class LevelFacts(models.Model):
+    page = models.OneToOneField(Page, on_delete=models.CASCADE, related_name="level_facts")
+    setting = models.CharField(max_length=200)
+    hours_per_week = models.CharField(max_length=200)
+    typical_length = models.CharField(max_length=200)
+    who_it_suits = models.CharField(max_length=300)
+    stepping = models.CharField("stepping up or down", max_length=400)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "level of care facts"
+
+    def __str__(self):
+        return f"Facts for {self.page}"
+
+
+class TherapyFacts(models.Model):
+    class Evidence(models.TextChoices):
+        STRONG = "strong", "Strong"
+        MODERATE = "moderate", "Moderate"
+        EMERGING = "emerging", "Emerging"
+        LIMITED = "limited", "Limited"
+
+    page = models.OneToOneField(Page, on_delete=models.CASCADE, related_name="therapy_facts")
+    full_name = models.CharField(max_length=200)
+    abbreviation = models.CharField(max_length=30, blank=True)
+    formats = models.CharField(max_length=100, help_text="Comma-separated: individual, group, family.")
+    typical_length = models.CharField(max_length=200)
+    developed_for = models.CharField(max_length=300)
+    evidence = models.CharField(
+        "evidence for self-harm", max_length=20, choices=Evidence.choices, help_text="For self-harm specifically."
+    )
+    evidence_summary = models.CharField(max_length=500)
+    evidence_sources = models.ManyToManyField(Source, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "therapy facts"
+
+    def __str__(self):
+        return f"Facts for {self.page}"

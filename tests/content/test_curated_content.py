@@ -1,0 +1,60 @@
+"""Checks over every curated page: safe language, shape, and sources."""
+
+import re
+from collections import Counter
+
+import pytest
+
+from content.loader import DATA_DIR, read_page_file, read_sources
+from content.models import Page
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [read_page_file(path) for path in sorted((DATA_DIR / "pages").glob("*.md"))]
+FORBIDDEN = [
+    "committed suicide", "commit suicide", "commits suicide", "successful suicide", "successful attempt",
+    "failed attempt", "unsuccessful attempt", "completed suicide", "attention-seeking", "attention seeking",
+    "manipulative", "epidemic", "self-harmer", "cutter", "suicide victim", "razor", "blade", "lethal",
+    "is an addiction", "addicted to self-harm", "self-harm works", "self-harm helps",
+]  # fmt: skip
+
+
+def words(text):
+    return len(re.sub(r"\[@[^\]]+\]|\(/[^)]*\)", "", text).split())
+
+
+def test_there_are_at_least_25_published_pages_of_every_kind():
+    published = Page.objects.published()
+    assert published.count() >= 25
+    counts = Counter(published.values_list("kind", flat=True))
+    assert counts["article"] >= 11 and counts["level"] >= 6 and counts["therapy"] >= 11 and counts["guide"] >= 4
+
+
+@pytest.mark.parametrize("meta", PAGES, ids=[meta["slug"] for meta in PAGES])
+def test_curated_page_uses_safe_language(meta):
+    text = " ".join([meta["title"], meta["summary"], meta.get("content_note", ""), meta["body"]]).lower()
+    found = [phrase for phrase in FORBIDDEN if re.search(r"\b" + re.escape(phrase) + r"\b", text)]
+    assert found == []
+
+
+@pytest.mark.parametrize("meta", PAGES, ids=[meta["slug"] for meta in PAGES])
+def test_curated_page_has_the_agreed_shape(meta):
+    assert 400 <= words(meta["body"]) <= 1200
+    assert len(meta["summary"]) <= 300
+    assert "988" in meta["body"], "every page signposts help"
+    assert len(set(re.findall(r"\[@([a-z0-9-]+)\]", meta["body"]))) >= 2, "at least two sources"
+    assert "## What you can do now" in meta["body"]
+
+
+def test_every_source_has_a_real_looking_link_and_a_known_kind():
+    for key, source in read_sources().items():
+        assert re.fullmatch(r"[a-z0-9][a-z0-9-]*", key)
+        assert source["url"].startswith("https://"), key
+        assert source["kind"] in {"guideline", "study", "review", "government", "organisation"}, key
+        if source.get("doi"):
+            assert re.fullmatch(r"10\.\d{4,9}/\S+", source["doi"]), key
+            assert source["url"] in (f"https://doi.org/{source['doi']}",) or "doi.org" not in source["url"], key
+
+
+def test_no_page_has_an_image():
+    assert not any("![" in meta["body"] or "<img" in meta["body"] for meta in PAGES)
