@@ -56,6 +56,14 @@ class Source(models.Model):
     def __str__(self):
         return f"{self.key}: {self.title}"
 
+    @property
+    def short_name(self):
+        """"Linehan et al." for people, the organisation's name for bodies."""
+        if "," not in self.authors:
+            return self.authors
+        surname = self.authors.split(",")[0].strip().rsplit(" ", 1)[0]
+        return f"{surname} et al."
+
 
 class PageQuerySet(PageSearchMixin, models.QuerySet):
     def published(self):

@@ -76,7 +76,7 @@ def render_body(body):
             refs.append(f"CITEREF{number}X{uses[number]}Z")
         return "".join(refs)
 
-    source = MARKER.sub(to_placeholders, body)
+    source = MARKER.sub(to_placeholders, re.sub(r"[ \t]+(?=\[@)", "", body))
     md = markdown.Markdown(extensions=["toc", "tables", "sane_lists"], extension_configs={"toc": {"toc_depth": "2"}})
     html = sanitize(md.convert(source))
     headings = [{"id": token["id"], "name": unescape(token["name"])} for token in md.toc_tokens]

@@ -1,0 +1,187 @@
+import re
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Layout, Submit
+from django import forms
+from django.core.exceptions import ValidationError
+
+from content.models import Page
+
+from .geo import locate
+from .models import Insurer, Language, ProblemReport, Specialty, Suggestion
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+RADIUS_CHOICES = [("5", "5 miles"), ("10", "10 miles"), ("25", "25 miles"), ("50", "50 miles"), ("100", "100 miles")]
+AGE_CHOICES = [("children", "Children"), ("teens", "Teens"), ("adults", "Adults"), ("older_adults", "Older adults")]
+PAYMENT_CHOICES = [
+    ("medicaid", "Medicaid"),
+    ("medicare", "Medicare"),
+    ("sliding_scale", "Sliding scale"),
+    ("self_pay", "Self-pay"),
+]
+SORT_CHOICES = [("distance", "Distance"), ("name", "Name"), ("recent", "Recently verified")]
+MAX_QUERY = 200
+INVALID_CHOICE_MESSAGES = {
+    "level": "That level of care is not in our list. Choose one from the menu.",
+    "therapy": "That therapy is not in our list. Choose one from the menu.",
+    "issue": "That issue is not in our list. Choose one from the menu.",
+    "age": "Choose an age group from the menu.",
+    "payment": "Choose a payment option from the menu.",
+    "insurance": "That insurer is not in our list. Choose one from the menu.",
+    "language": "That language is not in our list. Choose one from the menu.",
+    "sort": "Sort by distance, name or recently verified.",
+}
+
+
+def clean_text(value):
+    return " ".join(CONTROL_CHARACTERS.sub(" ", value or "").split())
+
+
+class DirectorySearchForm(forms.Form):
+    q = forms.CharField(
+        label="Name or keyword",
+        required=False,
+        max_length=MAX_QUERY,
+        error_messages={"max_length": f"Please shorten your search to {MAX_QUERY} characters or fewer."},
+    )
+    near = forms.CharField(
+        label="Near (ZIP code, or city and state)",
+        required=False,
+        max_length=100,
+        help_text="For example 60601 or Chicago, IL",
+        error_messages={"max_length": "That place is too long. Try a 5-digit ZIP code or a city and state."},
+    )
+    radius = forms.TypedChoiceField(
+        label="Within",
+        choices=RADIUS_CHOICES,
+        required=False,
+        coerce=int,
+        empty_value=25,
+        error_messages={"invalid_choice": "Choose a distance of 5, 10, 25, 50 or 100 miles."},
+    )
+    telehealth = forms.BooleanField(label="Offers telehealth (online sessions)", required=False)
+    accepting = forms.BooleanField(label="Accepting new clients", required=False)
+    level = forms.ChoiceField(label="Level of care", required=False)
+    therapy = forms.ChoiceField(label="Therapy", required=False)
+    issue = forms.ChoiceField(label="Issue", required=False)
+    age = forms.ChoiceField(label="Age group", choices=[("", "Any age"), *AGE_CHOICES], required=False)
+    payment = forms.ChoiceField(label="Payment", choices=[("", "Any payment"), *PAYMENT_CHOICES], required=False)
+    insurance = forms.ChoiceField(label="Insurance", required=False)
+    language = forms.ChoiceField(label="Language", required=False)
+    sort = forms.ChoiceField(label="Sort by", choices=SORT_CHOICES, required=False)
+    page = forms.IntegerField(required=False, min_value=1, max_value=100_000, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.place = None
+        for name, message in INVALID_CHOICE_MESSAGES.items():
+            self.fields[name].error_messages["invalid_choice"] = message
+        self.fields["page"].error_messages["invalid"] = "The page number must be a whole number."
+        levels = Page.objects.published().filter(kind=Page.Kind.LEVEL, level_facts__isnull=False)
+        therapies = Page.objects.published().filter(kind=Page.Kind.THERAPY).select_related("therapy_facts")
+        self.fields["level"].choices = [("", "Any level"), *levels.values_list("slug", "title")]
+        self.fields["therapy"].choices = [("", "Any therapy"), *((p.slug, p.title) for p in therapies)]
+        self.fields["issue"].choices = [("", "Any issue"), *Specialty.objects.values_list("slug", "name")]
+        self.fields["insurance"].choices = [("", "Any insurance"), *Insurer.objects.values_list("slug", "name")]
+        self.fields["language"].choices = [("", "Any language"), *Language.objects.values_list("slug", "name")]
+
+    def clean_q(self):
+        return clean_text(self.cleaned_data["q"])
+
+    def clean_near(self):
+        near = clean_text(self.cleaned_data["near"])
+        if near:
+            self.place = locate(near)
+            if self.place is None:
+                raise ValidationError(
+                    "We could not find that place. Try a 5-digit US ZIP code like 60601, or a city and state like Chicago, IL."
+                )
+        return near
+
+    def clean_page(self):
+        return self.cleaned_data["page"] or 1
+
+    def criteria(self):
+        """The valid parts of the search; invalid ones are shown as errors and left out."""
+        data = getattr(self, "cleaned_data", {})
+        criteria = {name: data.get(name) for name in self.fields if name in data}
+        criteria["place"] = self.place if "near" in data else None
+        criteria.setdefault("radius", 25)
+        if not criteria.get("sort"):
+            criteria["sort"] = "distance" if criteria["place"] else "name"
+        if criteria["sort"] == "distance" and not criteria["place"]:
+            criteria["sort"] = "name"
+        return criteria
+
+
+class HoneypotMixin(forms.Form):
+    """A field people never see or fill in; forms that arrive with it filled are from bots."""
+
+    company_website = forms.CharField(required=False, label="Leave this empty")
+
+    def is_spam(self):
+        return bool(self.data.get("company_website"))
+
+    def make_helper(self, fields, submit_label):
+        helper = FormHelper()
+        helper.form_method = "post"
+        helper.layout = Layout(
+            *fields,
+            Field("company_website", wrapper_class="honeypot", autocomplete="off", tabindex="-1"),
+            Submit("submit", submit_label),
+        )
+        return helper
+
+
+class SuggestionForm(HoneypotMixin, forms.ModelForm):
+    class Meta:
+        model = Suggestion
+        fields = [
+            "relationship", "kind", "name", "credentials", "description", "street", "city", "state", "zip_code",
+            "telehealth", "phone", "website", "contact_email",
+        ]  # fmt: skip
+        widgets = {"relationship": forms.RadioSelect, "kind": forms.RadioSelect, "description": forms.Textarea}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].label = "What kind of care is it?"
+        self.fields["state"].help_text = "Two letters, for example CA"
+        self.fields["zip_code"].help_text = "Leave the address blank if they only offer telehealth"
+        for name in ["name", "description"]:
+            self.fields[name].error_messages["required"] = f"Enter the {self.fields[name].label.lower()}"
+        self.fields["relationship"].error_messages["required"] = "Tell us how you know this provider"
+        self.fields["kind"].error_messages["required"] = "Choose what kind of care it is"
+        self.helper = self.make_helper(self.Meta.fields, "Send suggestion")
+
+    def clean_state(self):
+        state = self.cleaned_data["state"].strip().upper()
+        if state and not re.fullmatch(r"[A-Z]{2}", state):
+            raise ValidationError("Enter the state as two letters, for example CA")
+        return state
+
+    def clean_zip_code(self):
+        zip_code = self.cleaned_data["zip_code"].strip()
+        if zip_code and not re.fullmatch(r"\d{5}", zip_code):
+            raise ValidationError("Enter a 5-digit ZIP code, for example 60601")
+        return zip_code
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("telehealth") and not (data.get("city") and data.get("state")):
+            raise ValidationError("Give at least a city and state, or tick 'offers telehealth'.")
+        return data
+
+
+class ProblemReportForm(HoneypotMixin, forms.ModelForm):
+    class Meta:
+        model = ProblemReport
+        fields = ["reason", "details", "contact_email"]
+        widgets = {"reason": forms.RadioSelect, "details": forms.Textarea(attrs={"rows": 4})}
+        labels = {"reason": "What is wrong?", "details": "Anything else we should know? (optional)"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].error_messages["required"] = "Choose what is wrong with the listing"
+        self.helper = self.make_helper(self.Meta.fields, "Send report")
+
+

@@ -1,0 +1,87 @@
+"""Synthetic providers for scale tests: bulk inserts, so 100,000 load in minutes."""
+
+import random
+from datetime import timedelta
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+from tqdm import tqdm
+
+from content.models import Page
+from directory.geo import _index
+from directory.models import AGE_FIELDS, PAYMENT_FIELDS, Language, Location, Provider, Specialty
+
+BATCH = 2000
+FIRST = ["Avery", "Jordan", "Riley", "Sam", "Casey", "Morgan", "Quinn", "Rowan", "Skyler", "Taylor"]
+PLACES = ["Maple", "Harbor", "Cedar", "Willow", "Summit", "River", "Meadow", "Oak", "Pine", "Lake"]
+
+
+class Command(BaseCommand):
+    help = "Create N synthetic, clearly fake providers (names start with 'Synthetic') for scale tests."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--count", type=int, required=True)
+        parser.add_argument("--seed", type=int, default=1)
+
+    def handle(self, *args, count, seed, **options):
+        rng = random.Random(seed)
+        zips = [(zip_code, city, state, point) for zip_code, (city, state, point) in _index()[0].items()]
+        therapies = list(Page.objects.filter(kind=Page.Kind.THERAPY).values_list("pk", flat=True))
+        levels = list(Page.objects.filter(kind=Page.Kind.LEVEL, level_facts__isnull=False).values_list("pk", flat=True))
+        specialties = list(Specialty.objects.values_list("pk", flat=True))
+        languages = list(Language.objects.values_list("pk", flat=True))
+        start = Provider.objects.filter(slug__startswith="synthetic-").count()
+        today = timezone.localdate()
+        with tqdm(total=count, unit="provider", disable=options["verbosity"] == 0, file=self.stderr) as bar:
+            for offset in range(0, count, BATCH):
+                size = min(BATCH, count - offset)
+                with transaction.atomic():
+                    providers = Provider.objects.bulk_create(
+                        self.provider(rng, start + offset + i, today) for i in range(size)
+                    )
+                    if not providers[0].pk:  # databases that do not return ids from bulk inserts
+                        providers = list(Provider.objects.order_by("-pk")[:size])[::-1]
+                    self.related(rng, providers, zips, therapies, levels, specialties, languages)
+                bar.update(size)
+        self.stdout.write(f"Created {count} synthetic providers.")
+
+    def provider(self, rng, number, today):
+        kind = rng.choice(Provider.Kind.values)
+        name = f"Synthetic {rng.choice(FIRST)} {rng.choice(PLACES)} {number:06d}"
+        flags = {field: rng.random() < 0.5 for field in [*AGE_FIELDS.values(), *PAYMENT_FIELDS.values()]}
+        return Provider(
+            kind=kind,
+            name=name,
+            slug=f"synthetic-{number:06d}",
+            external_id=f"synthetic-{number:06d}",
+            description="Synthetic listing generated for scale testing. Not a real provider.",
+            telehealth=rng.random() < 0.6,
+            accepting_new_clients=rng.random() < 0.7,
+            status=Provider.Status.PUBLISHED,
+            source="generate_providers",
+            last_verified=today - timedelta(days=rng.randint(0, 700)),
+            is_sample=True,
+            **flags,
+        )
+
+    def related(self, rng, providers, zips, therapies, levels, specialties, languages):
+        locations = []
+        for provider in providers:
+            if rng.random() < 0.9:
+                zip_code, city, state, (lat, lng) = rng.choice(zips)
+                locations.append(Location(provider=provider, street="1 Example Way", city=city.title(),
+                                          state=state, zip_code=zip_code, latitude=lat, longitude=lng))  # fmt: skip
+        Location.objects.bulk_create(locations)
+        for relation, choices, most in [("therapies", therapies, 3), ("levels", levels, 2),
+                                        ("specialties", specialties, 3), ("languages", languages, 2)]:  # fmt: skip
+            if not choices:
+                continue
+            through = getattr(Provider, relation).through
+            target = through._meta.get_field(next(f.name for f in through._meta.fields if f.name not in ("id", "provider"))).attname
+            rows = [
+                through(provider_id=provider.pk, **{target: choice})
+                for provider in providers
+                for choice in rng.sample(choices, k=min(len(choices), rng.randint(1, most)))
+            ]
+            through.objects.bulk_create(rows, ignore_conflicts=True)

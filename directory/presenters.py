@@ -1,0 +1,59 @@
+"""Display logic for providers that templates should not carry."""
+
+import json
+
+from django.utils.safestring import mark_safe
+
+# Characters that could end a <script> block or start markup, escaped inside JSON strings.
+JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def provider_json_ld(provider, request):
+    """schema.org data for search engines, safe to place inside <script type="application/ld+json">."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "MedicalBusiness",
+        "name": provider.name,
+        "description": provider.description,
+        "url": request.build_absolute_uri(provider.get_absolute_url()),
+        "medicalSpecialty": "Psychiatric",
+        "isAcceptingNewPatients": provider.accepting_new_clients,
+        "availableLanguage": [language.name for language in provider.languages.all()],
+    }
+    if provider.phone:
+        data["telephone"] = provider.phone
+    if provider.email:
+        data["email"] = provider.email
+    locations = list(provider.locations.all())
+    if locations:
+        data["address"] = [
+            {
+                "@type": "PostalAddress",
+                "streetAddress": location.street,
+                "addressLocality": location.city,
+                "addressRegion": location.state,
+                "postalCode": location.zip_code,
+                "addressCountry": "US",
+            }
+            for location in locations
+        ]
+        data["geo"] = {"@type": "GeoCoordinates", "latitude": locations[0].latitude, "longitude": locations[0].longitude}
+    return mark_safe(json.dumps(data, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES))
+
+
+SELECT_FILTERS = ["level", "therapy", "issue", "age", "payment", "insurance", "language"]
+
+
+def filter_fields(form, facets):
+    """The search form's filter menus, each option labelled with how many results it would give."""
+    fields = []
+    for name in SELECT_FILTERS:
+        bound = form[name]
+        current = str(bound.value() or "")
+        counts = facets.get(name, {})
+        options = []
+        for value, label in form.fields[name].choices:
+            count = counts.get(value, 0) if value else None
+            options.append({"value": value, "label": label, "count": count, "selected": value == current})
+        fields.append({"name": name, "label": bound.label, "id": bound.id_for_label, "errors": bound.errors, "options": options})
+    return fields

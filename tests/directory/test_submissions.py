@@ -1,0 +1,125 @@
+import pytest
+from django.core import mail
+
+from directory.models import ProblemReport, Provider, Suggestion
+
+pytestmark = pytest.mark.django_db
+
+VALID_SUGGESTION = {
+    "relationship": "visitor",
+    "kind": "therapist",
+    "name": "Jamie Example",
+    "credentials": "LCSW",
+    "description": "Offers DBT-informed therapy for teens.",
+    "city": "Denver",
+    "state": "co",
+    "zip_code": "80202",
+    "phone": "(555) 010-0150",
+    "website": "https://example.org/jamie",
+}
+
+
+def test_a_suggestion_is_stored_as_pending_and_moderators_are_emailed_after_commit(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post("/directory/suggest/", VALID_SUGGESTION)
+    assert response.status_code == 302 and response["Location"] == "/directory/suggest/thanks/"
+    suggestion = Suggestion.objects.get(name="Jamie Example")
+    assert suggestion.status == "new" and suggestion.state == "CO"
+    assert len(callbacks) == 1
+    assert len(mail.outbox) == 1 and "Jamie Example" in mail.outbox[0].subject
+    assert "Thank you for your suggestion" in client.get(response["Location"]).content.decode()
+
+
+def test_a_failed_email_loses_nothing(client, settings, django_capture_on_commit_callbacks):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2  # nothing listens here
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/directory/suggest/", VALID_SUGGESTION)
+    assert response.status_code == 302
+    assert Suggestion.objects.filter(name="Jamie Example").exists()
+
+
+def test_an_invalid_suggestion_keeps_what_was_typed_and_links_errors_to_fields(client):
+    response = client.post("/directory/suggest/", {**VALID_SUGGESTION, "name": "", "zip_code": "9021"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in html
+    assert 'href="#id_name"' in html and "Enter the name of therapist or program" in html
+    assert "Enter a 5-digit ZIP code" in html
+    assert 'value="Offers DBT-informed therapy for teens."' in html or "Offers DBT-informed therapy for teens." in html
+    assert not Suggestion.objects.exists()
+
+
+def test_a_suggestion_needs_a_place_or_telehealth(client):
+    response = client.post("/directory/suggest/", {**VALID_SUGGESTION, "city": "", "state": "", "zip_code": ""})
+    assert "Give at least a city and state" in response.content.decode()
+
+
+def test_the_honeypot_quietly_drops_bot_submissions(client):
+    response = client.post("/directory/suggest/", {**VALID_SUGGESTION, "company_website": "http://spam.example"})
+    assert response.status_code == 302
+    assert not Suggestion.objects.exists()
+
+
+def test_one_address_is_rate_limited_and_its_answers_are_kept_on_the_form(client, settings):
+    settings.SUBMISSION_RATE_LIMIT = 2
+    for number in range(2):
+        assert client.post("/directory/suggest/", {**VALID_SUGGESTION, "name": f"Example {number}"}).status_code == 302
+    response = client.post("/directory/suggest/", {**VALID_SUGGESTION, "name": "Example 3"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "please try again later" in html
+    assert 'value="Example 3"' in html
+    assert Suggestion.objects.count() == 2
+    other = client.post("/directory/suggest/", {**VALID_SUGGESTION, "name": "Other"}, REMOTE_ADDR="10.0.0.9")
+    assert other.status_code == 302
+
+
+def test_the_suggest_page_sets_only_the_csrf_cookie(client):
+    response = client.get("/directory/suggest/")
+    assert set(response.cookies) <= {"csrftoken"}
+
+
+def test_a_problem_report_is_stored_for_moderators(client, django_capture_on_commit_callbacks):
+    provider = Provider.objects.published().first()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(provider.get_absolute_url(), {"reason": "wrong_number", "details": "Number rings out."})
+    assert response.status_code == 302
+    report = ProblemReport.objects.get(provider=provider)
+    assert report.reason == "wrong_number" and not report.resolved
+    assert "Problem reported" in mail.outbox[0].subject
+    assert "Thank you for telling us" in client.get(response["Location"]).content.decode()
+
+
+def test_a_report_without_a_reason_explains_what_is_missing(client):
+    provider = Provider.objects.published().first()
+    response = client.post(provider.get_absolute_url(), {"details": "x"})
+    assert "Choose what is wrong with the listing" in response.content.decode()
+    assert not ProblemReport.objects.exists()
+
+
+def test_the_profile_shows_every_field_and_json_ld(client):
+    provider = Provider.objects.published().filter(locations__isnull=False, phone__gt="").first()
+    html = client.get(provider.get_absolute_url()).content.decode()
+    assert provider.name in html
+    assert '<script type="application/ld+json">' in html and '"@type": "MedicalBusiness"' in html
+    assert provider.phone_href in html
+    assert "Report a problem with this listing" in html
+    assert "Sample listing" in html
+    for location in provider.locations.all():
+        assert location.street in html
+    assert "Listing last verified" in html or "not been verified" in html
+
+
+def test_json_ld_cannot_break_out_of_its_script(client):
+    provider = Provider.objects.published().first()
+    provider.description = "</script><script>alert(1)</script>"
+    provider.save()
+    html = client.get(provider.get_absolute_url()).content.decode()
+    assert "</script><script>alert(1)" not in html
+
+
+def test_hidden_and_pending_listings_are_not_public(client, admin_client):
+    hidden = Provider.objects.exclude(status="published").first()
+    assert client.get(hidden.get_absolute_url()).status_code == 404
+    assert admin_client.get(hidden.get_absolute_url()).status_code == 200
