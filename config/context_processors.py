@@ -14,7 +14,5 @@ def site(request):
     return {
         "SITE_NAME": settings.SITE_NAME,
         "QUICK_EXIT_URL": settings.QUICK_EXIT_URL,
-        "site_nav": [
-            {"label": label, "url": url, "current": request.path.startswith(url)} for label, url in SITE_NAV
-        ],
+        "site_nav": [{"label": label, "url": url, "current": request.path.startswith(url)} for label, url in SITE_NAV],
     }

@@ -211,4 +211,3 @@ LOGGING = {
 
 # Suggestions and problem reports: how many one address may send in an hour.
 SUBMISSION_RATE_LIMIT = env_int("SUBMISSION_RATE_LIMIT", 5)
-

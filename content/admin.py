@@ -101,7 +101,9 @@ class PageAdmin(SimpleHistoryAdmin):
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "status" and not self.can_publish(request):
-            kwargs["choices"] = [(value, label) for value, label in Page.Status.choices if value != Page.Status.PUBLISHED]
+            kwargs["choices"] = [
+                (value, label) for value, label in Page.Status.choices if value != Page.Status.PUBLISHED
+            ]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
 
@@ -114,7 +116,9 @@ class SourceAdmin(SimpleHistoryAdmin):
         (
             None,
             {
-                "description": "Check every detail against the publisher's own page before saving. Never cite from memory.",
+                "description": (
+                    "Check every detail against the publisher's own page before saving. Never cite from memory."
+                ),
                 "fields": ["key", "kind", "authors", "title", "publisher", "year", "url", "doi"],
             },
         )

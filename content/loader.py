@@ -21,7 +21,15 @@ SAMPLE_REVIEWER = {"name": "Sample reviewer — replace before launch", "credent
 PAGE_FIELDS = ["title", "kind", "audience", "summary", "content_note", "body", "order"]
 SOURCE_FIELDS = ["authors", "title", "publisher", "year", "url", "doi", "kind"]
 LEVEL_FIELDS = ["setting", "hours_per_week", "typical_length", "who_it_suits", "stepping"]
-THERAPY_FIELDS = ["full_name", "abbreviation", "formats", "typical_length", "developed_for", "evidence", "evidence_summary"]
+THERAPY_FIELDS = [
+    "full_name",
+    "abbreviation",
+    "formats",
+    "typical_length",
+    "developed_for",
+    "evidence",
+    "evidence_summary",
+]
 
 
 class CuratedDataError(Exception):
@@ -104,7 +112,9 @@ def load_sources(data_dir=DATA_DIR):
 
 @transaction.atomic
 def load_pages(data_dir=DATA_DIR):
-    reviewer, _ = Reviewer.objects.get_or_create(name=SAMPLE_REVIEWER["name"], defaults={**SAMPLE_REVIEWER, "is_sample": True})
+    reviewer, _ = Reviewer.objects.get_or_create(
+        name=SAMPLE_REVIEWER["name"], defaults={**SAMPLE_REVIEWER, "is_sample": True}
+    )
     metas = [read_page_file(path) for path in sorted((data_dir / "pages").glob("*.md"))]
     pages = {page.slug: page for page in Page.objects.select_related("level_facts", "therapy_facts")}
     changed_slugs = []

@@ -58,7 +58,7 @@ class Source(models.Model):
 
     @property
     def short_name(self):
-        """"Linehan et al." for people, the organisation's name for bodies."""
+        """ "Linehan et al." for people, the organisation's name for bodies."""
         if "," not in self.authors:
             return self.authors
         surname = self.authors.split(",")[0].strip().rsplit(" ", 1)[0]
@@ -112,7 +112,9 @@ class Page(models.Model):
         max_length=300, help_text="Two sentences that answer the page's question. Used on cards and by search engines."
     )
     content_note = models.CharField(
-        max_length=300, blank=True, help_text="Shown above the body. Use it when a page discusses injury, scars or suicide."
+        max_length=300,
+        blank=True,
+        help_text="Shown above the body. Use it when a page discusses injury, scars or suicide.",
     )
     body = models.TextField(
         help_text="Markdown. Start headings at ##. Cite a source after a claim with [@key], e.g. [@nice-ng225]."
@@ -149,6 +151,17 @@ class Page(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        # The publishing rules hold wherever a page is saved from: admin, the data loader or the shell.
+        self.clean()
+        if self.reviewed_on and not self.next_review_due:
+            self.next_review_due = self.reviewed_on + REVIEW_INTERVAL
+        rendered = render_body(self.body)
+        self.body_html, self.body_text, self.headings = rendered.html, rendered.text, rendered.headings
+        super().save(*args, **kwargs)
+        self._save_citations(rendered.keys)
+        self.update_search_vector()
 
     def get_absolute_url(self):
         return reverse(self.SECTION_URLS[self.kind], args=[self.slug])
@@ -188,8 +201,10 @@ class Page(models.Model):
         if keys:
             unknown = self.unknown_citation_keys()
             if unknown:
-                errors["body"] = "No source has the key " + ", ".join(f"[@{key}]" for key in unknown) + (
-                    ". Add the source first, or check the spelling."
+                errors["body"] = (
+                    "No source has the key "
+                    + ", ".join(f"[@{key}]" for key in unknown)
+                    + (". Add the source first, or check the spelling.")
                 )
         if self.status == self.Status.PUBLISHED:
             if not keys:
@@ -200,17 +215,6 @@ class Page(models.Model):
                 errors["reviewed_on"] = "A published page needs the date it was reviewed."
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args, **kwargs):
-        # The publishing rules hold wherever a page is saved from: admin, the data loader or the shell.
-        self.clean()
-        if self.reviewed_on and not self.next_review_due:
-            self.next_review_due = self.reviewed_on + REVIEW_INTERVAL
-        rendered = render_body(self.body)
-        self.body_html, self.body_text, self.headings = rendered.html, rendered.text, rendered.headings
-        super().save(*args, **kwargs)
-        self._save_citations(rendered.keys)
-        self.update_search_vector()
 
     def _save_citations(self, keys):
         sources = {source.key: source for source in Source.objects.filter(key__in=keys)}
@@ -238,6 +242,9 @@ class Citation(models.Model):
             models.UniqueConstraint(fields=["page", "number"], name="one_citation_number_per_page"),
             models.UniqueConstraint(fields=["page", "source"], name="one_citation_per_source_per_page"),
         ]
+
+    def __str__(self):
+        return f"[{self.number}] {self.source.key}"
 
 
 class LevelFacts(models.Model):

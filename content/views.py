@@ -4,14 +4,17 @@ from django.shortcuts import redirect, render
 from .forms import SiteSearchForm
 from .models import Page
 
-FEATURED = ["what-is-self-harm", "coping-with-urges", "talking-to-someone-you-are-worried-about", "choosing-a-level-of-care"]
+FEATURED = [
+    "what-is-self-harm",
+    "coping-with-urges",
+    "talking-to-someone-you-are-worried-about",
+    "choosing-a-level-of-care",
+]
 
 
 def home(request):
     featured = {page.slug: page for page in Page.objects.published().filter(slug__in=FEATURED)}
-    return render(
-        request, "content/home.html", {"featured": [featured[slug] for slug in FEATURED if slug in featured]}
-    )
+    return render(request, "content/home.html", {"featured": [featured[slug] for slug in FEATURED if slug in featured]})
 
 
 def learn_index(request):

@@ -19,7 +19,16 @@ class VerificationFilter(admin.SimpleListFilter):
 
 @admin.register(CrisisResource)
 class CrisisResourceAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "phone", "text_number", "banner_role", "active", "order", "verified_on", "verified_recently"]
+    list_display = [
+        "name",
+        "phone",
+        "text_number",
+        "banner_role",
+        "active",
+        "order",
+        "verified_on",
+        "verified_recently",
+    ]
     list_filter = [VerificationFilter, "active", "banner_role"]
     list_editable = ["order"]
     search_fields = ["name", "purpose", "phone"]

@@ -26,13 +26,17 @@ class CrisisResource(models.Model):
     purpose = models.TextField(help_text="What it is for and what happens when someone gets in touch.")
     phone = models.CharField(max_length=30, blank=True, help_text="As people dial it, e.g. 988 or 1-866-488-7386.")
     text_number = models.CharField(max_length=30, blank=True, help_text="Number to text, e.g. 741741.")
-    text_keyword = models.CharField(max_length=30, blank=True, help_text="Word to text, e.g. HOME. Leave blank if none.")
+    text_keyword = models.CharField(
+        max_length=30, blank=True, help_text="Word to text, e.g. HOME. Leave blank if none."
+    )
     chat_url = models.URLField(blank=True)
     tty = models.CharField("TTY / relay", max_length=200, blank=True)
     languages = models.CharField(max_length=200, blank=True, help_text="e.g. English, Spanish; interpreters for others")
     hours = models.CharField(max_length=100, default="24 hours a day, 7 days a week")
     audience = models.CharField(max_length=200, blank=True, help_text="Who it is for, e.g. Anyone in the US.")
-    options = models.TextField(blank=True, help_text="Extra routes, one per line, e.g. 'Press 1 for the Veterans Crisis Line'.")
+    options = models.TextField(
+        blank=True, help_text="Extra routes, one per line, e.g. 'Press 1 for the Veterans Crisis Line'."
+    )
     banner_role = models.CharField(
         max_length=20,
         choices=BannerRole.choices,

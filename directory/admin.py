@@ -4,7 +4,16 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
-    Credential, Insurer, Language, Location, Population, ProblemReport, Provider, Specialty, Suggestion, stale_cutoff,
+    Credential,
+    Insurer,
+    Language,
+    Location,
+    Population,
+    ProblemReport,
+    Provider,
+    Specialty,
+    Suggestion,
+    stale_cutoff,
 )  # fmt: skip
 from .services import create_provider_from_suggestion
 
@@ -62,19 +71,34 @@ class ProviderAdmin(SimpleHistoryAdmin):
         ("Ages served", {"fields": [("serves_children", "serves_teens", "serves_adults", "serves_older_adults")]}),
         (
             "Payment",
-            {"fields": ["insurers", ("accepts_medicaid", "accepts_medicare", "sliding_scale", "self_pay"), ("fee_min", "fee_max")]},
+            {
+                "fields": [
+                    "insurers",
+                    ("accepts_medicaid", "accepts_medicare", "sliding_scale", "self_pay"),
+                    ("fee_min", "fee_max"),
+                ]
+            },
         ),
         (
             "How and where",
             {
                 "description": "A provider with no location below is shown as remote only.",
-                "fields": [("in_person", "telehealth"), "telehealth_states", "accepting_new_clients", "phone", "email", "website"],
+                "fields": [
+                    ("in_person", "telehealth"),
+                    "telehealth_states",
+                    "accepting_new_clients",
+                    "phone",
+                    "email",
+                    "website",
+                ],
             },
         ),
         (
             "Trust",
             {
-                "description": "Listings not verified for 12 months are shown as 'not verified recently' and sorted last.",
+                "description": (
+                    "Listings not verified for 12 months are shown as 'not verified recently' and sorted last."
+                ),
                 "fields": ["source", "external_id", "last_verified"],
             },
         ),
@@ -117,7 +141,9 @@ class SuggestionAdmin(admin.ModelAdmin):
             create_provider_from_suggestion(suggestion)
             created += 1
         self.message_user(
-            request, f"{created} pending listing(s) created. Complete and publish them under Providers.", messages.SUCCESS
+            request,
+            f"{created} pending listing(s) created. Complete and publish them under Providers.",
+            messages.SUCCESS,
         )
 
     @admin.action(description="Reject")

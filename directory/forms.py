@@ -94,7 +94,8 @@ class DirectorySearchForm(forms.Form):
             self.place = locate(near)
             if self.place is None:
                 raise ValidationError(
-                    "We could not find that place. Try a 5-digit US ZIP code like 60601, or a city and state like Chicago, IL."
+                    "We could not find that place. "
+                    "Try a 5-digit US ZIP code like 60601, or a city and state like Chicago, IL."
                 )
         return near
 
@@ -183,5 +184,3 @@ class ProblemReportForm(HoneypotMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["reason"].error_messages["required"] = "Choose what is wrong with the listing"
         self.helper = self.make_helper(self.Meta.fields, "Send report")
-
-

@@ -6,10 +6,10 @@ same file twice changes nothing.
 """
 
 import csv
-from pathlib import Path
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
@@ -171,8 +171,14 @@ class RowParser:
                 fail("locations", f"unknown ZIP code {match['zip']}")
                 continue
             locations.append(
-                {"street": match["street"].strip(), "city": match["city"].strip(), "state": match["state"],
-                 "zip_code": match["zip"], "latitude": place.latitude, "longitude": place.longitude}  # fmt: skip
+                {
+                    "street": match["street"].strip(),
+                    "city": match["city"].strip(),
+                    "state": match["state"],
+                    "zip_code": match["zip"],
+                    "latitude": place.latitude,
+                    "longitude": place.longitude,
+                }  # fmt: skip
             )
         return ParsedRow(line, values, m2m, locations), errors
 
@@ -276,7 +282,9 @@ def export_rows(providers):
             "phone": provider.phone,
             "email": provider.email,
             "website": provider.website,
-            "locations": " | ".join(f"{loc.street}, {loc.city}, {loc.state} {loc.zip_code}" for loc in provider.locations.all()),
+            "locations": " | ".join(
+                f"{loc.street}, {loc.city}, {loc.state} {loc.zip_code}" for loc in provider.locations.all()
+            ),
             "status": provider.status,
             "source": provider.source,
             "last_verified": provider.last_verified.isoformat() if provider.last_verified else "",

@@ -110,7 +110,11 @@ class Provider(models.Model):
     name = models.CharField(max_length=200, db_index=True)
     slug = models.SlugField(max_length=220, unique=True)
     external_id = models.CharField(
-        max_length=100, unique=True, null=True, blank=True, help_text="Id from the listing's source; imports match on it."
+        max_length=100,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="Id from the listing's source; imports match on it.",
     )
     credentials = models.ManyToManyField(Credential, blank=True)
     description = models.TextField(max_length=2000)
@@ -171,14 +175,14 @@ class Provider(models.Model):
     def __str__(self):
         return self.name
 
-    def get_absolute_url(self):
-        return reverse("directory:profile", args=[self.slug])
-
     def save(self, *args, **kwargs):
         # One spelling ("CA, OR") so a state can be matched inside the list.
         states = self.telehealth_states.replace(";", ",").split(",")
         self.telehealth_states = ", ".join(state.strip().upper() for state in states if state.strip())
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("directory:profile", args=[self.slug])
 
     @property
     def is_stale(self):
@@ -199,7 +203,12 @@ class Provider(models.Model):
 
     @property
     def payment_options(self):
-        labels = {"medicaid": "Medicaid", "medicare": "Medicare", "sliding_scale": "Sliding scale", "self_pay": "Self-pay"}
+        labels = {
+            "medicaid": "Medicaid",
+            "medicare": "Medicare",
+            "sliding_scale": "Sliding scale",
+            "self_pay": "Self-pay",
+        }
         return [labels[option] for option, field in PAYMENT_FIELDS.items() if getattr(self, field)]
 
     @property

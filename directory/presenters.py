@@ -37,7 +37,11 @@ def provider_json_ld(provider, request):
             }
             for location in locations
         ]
-        data["geo"] = {"@type": "GeoCoordinates", "latitude": locations[0].latitude, "longitude": locations[0].longitude}
+        data["geo"] = {
+            "@type": "GeoCoordinates",
+            "latitude": locations[0].latitude,
+            "longitude": locations[0].longitude,
+        }
     return mark_safe(json.dumps(data, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES))
 
 
@@ -55,5 +59,7 @@ def filter_fields(form, facets):
         for value, label in form.fields[name].choices:
             count = counts.get(value, 0) if value else None
             options.append({"value": value, "label": label, "count": count, "selected": value == current})
-        fields.append({"name": name, "label": bound.label, "id": bound.id_for_label, "errors": bound.errors, "options": options})
+        fields.append(
+            {"name": name, "label": bound.label, "id": bound.id_for_label, "errors": bound.errors, "options": options}
+        )
     return fields

@@ -47,8 +47,12 @@ def distances_within(place, miles):
 def keyword_filter(query):
     condition = Q()
     for word in query.split()[:8]:
-        specialty_match = Provider.specialties.through.objects.filter(specialty__in=Specialty.objects.filter(name__icontains=word))
-        condition &= Q(name__icontains=word) | Q(description__icontains=word) | Q(id__in=specialty_match.values("provider_id"))
+        specialty_match = Provider.specialties.through.objects.filter(
+            specialty__in=Specialty.objects.filter(name__icontains=word)
+        )
+        condition &= (
+            Q(name__icontains=word) | Q(description__icontains=word) | Q(id__in=specialty_match.values("provider_id"))
+        )
     return condition
 
 

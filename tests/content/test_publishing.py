@@ -3,7 +3,6 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
-
 from django.utils.html import escape
 
 from content.models import Page
@@ -84,7 +83,9 @@ def test_a_content_note_is_shown_above_the_body(client):
 
 def test_comparison_tables_list_every_level_and_therapy(client):
     levels = client.get("/levels-of-care/").content.decode()
-    for title in Page.objects.published().filter(kind="level", level_facts__isnull=False).values_list("title", flat=True):
+    for title in (
+        Page.objects.published().filter(kind="level", level_facts__isnull=False).values_list("title", flat=True)
+    ):
         assert escape(title) in levels
     therapies = client.get("/therapies/").content.decode()
     assert therapies.count("<tr>") == Page.objects.published().filter(kind="therapy").count() + 1

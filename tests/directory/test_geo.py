@@ -35,7 +35,13 @@ def test_the_bounding_box_contains_every_point_within_the_radius():
 
 @pytest.mark.parametrize(
     "text, state",
-    [("60601", "IL"), ("90012-1234", "CA"), ("Chicago, IL", "IL"), ("los angeles, ca", "CA"), ("  Seattle ,  WA ", "WA")],
+    [
+        ("60601", "IL"),
+        ("90012-1234", "CA"),
+        ("Chicago, IL", "IL"),
+        ("los angeles, ca", "CA"),
+        ("  Seattle ,  WA ", "WA"),
+    ],
 )
 def test_a_zip_or_city_and_state_is_located(text, state):
     place = locate(text)

@@ -43,7 +43,12 @@ def test_the_directory_lists_only_published_providers(client):
         ({"payment": "sliding_scale"}, lambda p: p.sliding_scale),
         ({"insurance": "aetna"}, lambda p: p.insurers.filter(slug="aetna").exists()),
         ({"language": "spanish"}, lambda p: p.languages.filter(slug="spanish").exists()),
-        ({"q": "teen"}, lambda p: "teen" in (p.name + p.description).lower() or p.specialties.filter(name__icontains="teen").exists()),
+        (
+            {"q": "teen"},
+            lambda p: (
+                "teen" in (p.name + p.description).lower() or p.specialties.filter(name__icontains="teen").exists()
+            ),
+        ),
     ],
 )
 def test_each_filter_alone_returns_exactly_the_matching_providers(client, params, expected):
@@ -62,7 +67,10 @@ def test_filters_combine(client):
 
 def test_a_keyword_matches_a_specialty(client):
     response = search(client, q="borderline")
-    assert total(response) == Provider.objects.published().filter(specialties__name__icontains="borderline").distinct().count()
+    assert (
+        total(response)
+        == Provider.objects.published().filter(specialties__name__icontains="borderline").distinct().count()
+    )
 
 
 def test_each_filter_option_shows_how_many_results_it_would_give(client):

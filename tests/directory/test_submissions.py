@@ -19,7 +19,9 @@ VALID_SUGGESTION = {
 }
 
 
-def test_a_suggestion_is_stored_as_pending_and_moderators_are_emailed_after_commit(client, django_capture_on_commit_callbacks):
+def test_a_suggestion_is_stored_as_pending_and_moderators_are_emailed_after_commit(
+    client, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = client.post("/directory/suggest/", VALID_SUGGESTION)
     assert response.status_code == 302 and response["Location"] == "/directory/suggest/thanks/"

@@ -18,11 +18,13 @@ class Command(BaseCommand):
         providers = Provider.objects.order_by("pk")
         if status:
             providers = providers.filter(status=status)
-        handle = open(output, "w", newline="", encoding="utf-8") if output else sys.stdout
-        try:
-            writer = csv.DictWriter(handle, fieldnames=COLUMNS)
-            writer.writeheader()
-            writer.writerows(export_rows(providers))
-        finally:
-            if output:
-                handle.close()
+        if output:
+            with open(output, "w", newline="", encoding="utf-8") as handle:
+                self.write(handle, providers)
+        else:
+            self.write(sys.stdout, providers)
+
+    def write(self, handle, providers):
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
+        writer.writeheader()
+        writer.writerows(export_rows(providers))

@@ -78,7 +78,9 @@ class Command(BaseCommand):
             if not choices:
                 continue
             through = getattr(Provider, relation).through
-            target = through._meta.get_field(next(f.name for f in through._meta.fields if f.name not in ("id", "provider"))).attname
+            target = through._meta.get_field(
+                next(f.name for f in through._meta.fields if f.name not in ("id", "provider"))
+            ).attname
             rows = [
                 through(provider_id=provider.pk, **{target: choice})
                 for provider in providers
