@@ -126,6 +126,7 @@ class HoneypotMixin(forms.Form):
     def make_helper(self, fields, submit_label):
         helper = FormHelper()
         helper.form_method = "post"
+        helper.disable_csrf = True  # these anonymous forms use same_origin_post instead of a cookie
         helper.layout = Layout(
             *fields,
             Field("company_website", wrapper_class="honeypot", autocomplete="off", tabindex="-1"),

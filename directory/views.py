@@ -5,6 +5,7 @@ from django.views.decorators.http import require_http_methods
 
 from crisis.models import CrisisResource
 
+from .decorators import same_origin_post
 from .forms import DirectorySearchForm, ProblemReportForm, SuggestionForm
 from .models import ProblemReport, Provider, Suggestion, hash_address
 from .presenters import filter_fields, provider_json_ld
@@ -46,12 +47,22 @@ def over_rate_limit(model, address_hash):
     return model.objects.recent_from(address_hash).count() >= settings.SUBMISSION_RATE_LIMIT
 
 
-@require_http_methods(["GET", "POST"])
-def profile(request, slug):
+def visible_providers(request):
     providers = Provider.objects.for_cards().prefetch_related("populations")
-    if not request.user.is_staff:
-        providers = providers.published()
-    provider = get_object_or_404(providers, slug=slug)
+    return providers if request.user.is_staff else providers.published()
+
+
+def profile(request, slug):
+    provider = get_object_or_404(visible_providers(request), slug=slug)
+    return render(
+        request, "directory/profile.html", {"provider": provider, "json_ld": provider_json_ld(provider, request)}
+    )
+
+
+@same_origin_post
+@require_http_methods(["GET", "POST"])
+def report(request, slug):
+    provider = get_object_or_404(visible_providers(request), slug=slug)
     form = ProblemReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if form.is_spam():
@@ -66,11 +77,7 @@ def profile(request, slug):
                 report.save()
                 notify_after_commit(f"Problem reported with {provider.name}", admin_change_path(report))
             return redirect("directory:report_thanks", slug=provider.slug)
-    return render(
-        request,
-        "directory/profile.html",
-        {"provider": provider, "form": form, "json_ld": provider_json_ld(provider, request)},
-    )
+    return render(request, "directory/report.html", {"provider": provider, "form": form})
 
 
 def report_thanks(request, slug):
@@ -78,6 +85,7 @@ def report_thanks(request, slug):
     return render(request, "directory/report_thanks.html", {"provider": provider})
 
 
+@same_origin_post
 @require_http_methods(["GET", "POST"])
 def suggest(request):
     form = SuggestionForm(request.POST or None)

@@ -11,14 +11,11 @@ class LinkCollector(HTMLParser):
     def __init__(self):
         super().__init__()
         self.links = []
-        self.post_forms = 0
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "a" and attrs.get("href"):
             self.links.append(attrs["href"])
-        if tag == "form" and (attrs.get("method") or "").lower() == "post":
-            self.post_forms += 1
 
 
 def parse_links(html):

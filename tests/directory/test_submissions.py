@@ -77,15 +77,39 @@ def test_one_address_is_rate_limited_and_its_answers_are_kept_on_the_form(client
     assert other.status_code == 302
 
 
-def test_the_suggest_page_sets_only_the_csrf_cookie(client):
-    response = client.get("/directory/suggest/")
-    assert set(response.cookies) <= {"csrftoken"}
+def test_the_form_pages_set_no_cookie(client):
+    provider = Provider.objects.published().first()
+    for url in ["/directory/suggest/", f"/directory/{provider.slug}/report/"]:
+        assert not client.get(url).cookies
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_SEC_FETCH_SITE": "cross-site"},
+        {"HTTP_SEC_FETCH_SITE": "same-site"},
+        {"HTTP_ORIGIN": "https://evil.example"},
+    ],
+)
+def test_a_post_from_another_site_is_refused(client, headers):
+    response = client.post("/directory/suggest/", VALID_SUGGESTION, **headers)
+    assert response.status_code == 403
+    assert not Suggestion.objects.exists()
+
+
+def test_a_post_from_this_site_is_accepted(client):
+    response = client.post(
+        "/directory/suggest/", VALID_SUGGESTION, HTTP_SEC_FETCH_SITE="same-origin", HTTP_ORIGIN="http://testserver"
+    )
+    assert response.status_code == 302
 
 
 def test_a_problem_report_is_stored_for_moderators(client, django_capture_on_commit_callbacks):
     provider = Provider.objects.published().first()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(provider.get_absolute_url(), {"reason": "wrong_number", "details": "Number rings out."})
+        response = client.post(
+            f"/directory/{provider.slug}/report/", {"reason": "wrong_number", "details": "Number rings out."}
+        )
     assert response.status_code == 302
     report = ProblemReport.objects.get(provider=provider)
     assert report.reason == "wrong_number" and not report.resolved
@@ -95,7 +119,7 @@ def test_a_problem_report_is_stored_for_moderators(client, django_capture_on_com
 
 def test_a_report_without_a_reason_explains_what_is_missing(client):
     provider = Provider.objects.published().first()
-    response = client.post(provider.get_absolute_url(), {"details": "x"})
+    response = client.post(f"/directory/{provider.slug}/report/", {"details": "x"})
     assert "Choose what is wrong with the listing" in response.content.decode()
     assert not ProblemReport.objects.exists()
 
@@ -106,7 +130,7 @@ def test_the_profile_shows_every_field_and_json_ld(client):
     assert provider.name in html
     assert '<script type="application/ld+json">' in html and '"@type": "MedicalBusiness"' in html
     assert provider.phone_href in html
-    assert "Report a problem with this listing" in html
+    assert f'href="/directory/{provider.slug}/report/"' in html
     assert "Sample listing" in html
     for location in provider.locations.all():
         assert location.street in html
