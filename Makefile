@@ -8,7 +8,7 @@ PORT ?= 8000
 
 export DJANGO_SETTINGS_MODULE := config.settings
 
-.PHONY: run test setup admin serve-prod lint e2e screenshots bench clean
+.PHONY: run test setup admin serve-prod lint e2e screenshots bench chromium clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -29,9 +29,21 @@ run: setup
 	@echo ""
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py runserver $(HOST):$(PORT)
 
-test: setup
+test: setup chromium
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest
+
+# The browser tests alone (tests/e2e, marked e2e).
+e2e: setup chromium
+	$(PY) -m pytest -m e2e
+
+# Desktop and phone screenshots of the main pages, into docs/screenshots/.
+screenshots: setup chromium
+	$(PY) -m pytest -m screenshots -p no:randomly
+
+# Debian's Chromium for the browser tests (Playwright's own browser download cannot run here).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 admin: setup
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py createsuperuser

@@ -149,8 +149,10 @@ class SuggestionForm(HoneypotMixin, forms.ModelForm):
         self.fields["kind"].label = "What kind of care is it?"
         self.fields["state"].help_text = "Two letters, for example CA"
         self.fields["zip_code"].help_text = "Leave the address blank if they only offer telehealth"
-        for name in ["name", "description"]:
-            self.fields[name].error_messages["required"] = f"Enter the {self.fields[name].label.lower()}"
+        self.fields["relationship"].choices = Suggestion.Relationship.choices
+        self.fields["kind"].choices = Suggestion._meta.get_field("kind").choices
+        self.fields["name"].error_messages["required"] = "Enter the name of the therapist or program"
+        self.fields["description"].error_messages["required"] = "Tell us what they offer"
         self.fields["relationship"].error_messages["required"] = "Tell us how you know this provider"
         self.fields["kind"].error_messages["required"] = "Choose what kind of care it is"
         self.helper = self.make_helper(self.Meta.fields, "Send suggestion")
@@ -183,5 +185,6 @@ class ProblemReportForm(HoneypotMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = ProblemReport.Reason.choices
         self.fields["reason"].error_messages["required"] = "Choose what is wrong with the listing"
         self.helper = self.make_helper(self.Meta.fields, "Send report")

@@ -46,7 +46,7 @@ def test_an_invalid_suggestion_keeps_what_was_typed_and_links_errors_to_fields(c
     html = response.content.decode()
     assert response.status_code == 200
     assert "There is a problem" in html
-    assert 'href="#id_name"' in html and "Enter the name of therapist or program" in html
+    assert 'href="#id_name"' in html and "Enter the name of the therapist or program" in html
     assert "Enter a 5-digit ZIP code" in html
     assert 'value="Offers DBT-informed therapy for teens."' in html or "Offers DBT-informed therapy for teens." in html
     assert not Suggestion.objects.exists()

@@ -1,0 +1,164 @@
+"""The site on a real server (gunicorn, DEBUG off, as in production) on loopback, driven by Debian's Chromium.
+
+The server gets its own database with the curated content and sample directory: a temporary SQLite
+file, or on PostgreSQL a database beside the one in DATABASE_URL.
+"""
+
+import http.server
+import os
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+# Sync Playwright runs an event loop in the test thread; the tests themselves never touch the ORM.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def pytest_collection_modifyitems(items):
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Site:
+    url: str
+    exit_url: str
+    provider_path: str
+
+    def __call__(self, path):
+        return self.url + path
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_FLAGS}
+
+
+@pytest.fixture(scope="session")
+def neutral_site(tmp_path_factory):
+    """Stands in for QUICK_EXIT_URL's neutral website, on loopback."""
+    folder = tmp_path_factory.mktemp("neutral")
+    (folder / "index.html").write_text("<!doctype html><title>Weather</title><h1>Weather forecast</h1>")
+    handler = lambda *args: http.server.SimpleHTTPRequestHandler(*args, directory=str(folder))  # noqa: E731
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+def e2e_database_url(tmp_path_factory):
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        return f"sqlite:///{tmp_path_factory.mktemp('e2e-db') / 'e2e.sqlite3'}"
+    import psycopg2
+
+    base, _, name = url.rpartition("/")
+    name = name.split("?")[0] + "_e2e"
+    connection = psycopg2.connect(base + "/postgres")
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    connection.close()
+    return f"{base}/{name}"
+
+
+@pytest.fixture(scope="session")
+def site(neutral_site, tmp_path_factory):
+    port = free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": "e2e-only-secret",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "DJANGO_SECURE_COOKIES": "false",
+        "DJANGO_STATIC_ROOT": str(tmp_path_factory.mktemp("static")),
+        "DATABASE_URL": e2e_database_url(tmp_path_factory),
+        "QUICK_EXIT_URL": neutral_site,
+    }
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    for command in (["migrate", "--noinput"], ["load_curated_data"], ["collectstatic", "--noinput"]):
+        subprocess.run([*manage, *command], cwd=ROOT, env=env, check=True, capture_output=True)
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    server = subprocess.Popen(
+        [str(gunicorn), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2", "--log-level", "warning"],
+        cwd=ROOT,
+        env=env,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(url + "/healthz", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                raise RuntimeError("the e2e server did not start") from None
+            time.sleep(0.3)
+    with urllib.request.urlopen(url + "/directory/?sort=name") as response:
+        provider_path = re.search(r'href="(/directory/[a-z0-9-]+/)"', response.read().decode()).group(1)
+    yield Site(url, neutral_site, provider_path)
+    server.terminate()
+    server.wait(timeout=10)
+
+
+PAGE_TYPES = {
+    "home": "/",
+    "learn": "/learn/",
+    "article": "/learn/what-is-self-harm/",
+    "levels": "/levels-of-care/",
+    "level": "/levels-of-care/intensive-outpatient/",
+    "therapies": "/therapies/",
+    "therapy": "/therapies/dbt/",
+    "guides": "/helping-someone/",
+    "guide": "/helping-someone/supporting-a-teenager/",
+    "search": "/search/?q=coping",
+    "directory": "/directory/",
+    "directory-filtered": "/directory/?near=90012&radius=25&therapy=dbt&telehealth=1",
+    "directory-errors": "/directory/?near=00000&radius=7",
+    "suggest": "/directory/suggest/",
+    "crisis": "/crisis/",
+    "not-found": "/no-such-page/",
+    "admin-login": "/admin/login/",
+}
+
+
+def page_paths(site):
+    """Every page type, with the profile and report pages of a real sample listing."""
+    return {
+        **PAGE_TYPES,
+        "profile": site.provider_path,
+        "report": site.provider_path + "report/",
+    }
