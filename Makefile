@@ -55,6 +55,10 @@ serve-prod: setup
 	  DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-local-production-trial-key} \
 	  $(VENV)/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
 
+# Load and search benchmarks on a throwaway database (COUNT synthetic providers, default 100,000).
+bench: $(INSTALLED)
+	$(PY) bench/run.py
+
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

@@ -47,7 +47,9 @@ def test_forms_with_errors_have_no_axe_violations_and_link_errors_to_fields(page
     assert count == 0, report
 
 
-@pytest.mark.parametrize("name", ["home", "article", "therapy", "directory", "profile", "crisis", "suggest", "not-found"])
+@pytest.mark.parametrize(
+    "name", ["home", "article", "therapy", "directory", "profile", "crisis", "suggest", "not-found"]
+)
 def test_headings_start_at_one_h1_and_never_skip_a_level(page, site, name):
     page.goto(site(page_paths(site)[name]))
     levels = page.eval_on_selector_all("h1, h2, h3, h4, h5, h6", "els => els.map(e => Number(e.tagName[1]))")
