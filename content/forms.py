@@ -6,15 +6,26 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 MAX_QUERY = 200
 
 
-class SiteSearchForm(forms.Form):
-    q = forms.CharField(
-        label="Search this site",
+def clean_text(value):
+    """Visitor-typed text with control characters removed and white space folded."""
+    return " ".join(CONTROL_CHARACTERS.sub(" ", value or "").split())
+
+
+def query_field(label, **kwargs):
+    return forms.CharField(
+        label=label,
         required=False,
         max_length=MAX_QUERY,
         error_messages={"max_length": f"Please shorten your search to {MAX_QUERY} characters or fewer."},
+        **kwargs,
+    )
+
+
+class SiteSearchForm(forms.Form):
+    q = query_field(
+        "Search this site",
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off", "enterkeyhint": "search"}),
     )
 
     def clean_q(self):
-        query = CONTROL_CHARACTERS.sub(" ", self.cleaned_data["q"])
-        return " ".join(query.split())
+        return clean_text(self.cleaned_data["q"])

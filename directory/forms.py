@@ -5,12 +5,12 @@ from crispy_forms_gds.layout import Field, Layout, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 
+from content.forms import clean_text, query_field
 from content.models import Page
 
 from .geo import locate
 from .models import Insurer, Language, ProblemReport, Specialty, Suggestion
 
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 RADIUS_CHOICES = [("5", "5 miles"), ("10", "10 miles"), ("25", "25 miles"), ("50", "50 miles"), ("100", "100 miles")]
 AGE_CHOICES = [("children", "Children"), ("teens", "Teens"), ("adults", "Adults"), ("older_adults", "Older adults")]
 PAYMENT_CHOICES = [
@@ -20,7 +20,6 @@ PAYMENT_CHOICES = [
     ("self_pay", "Self-pay"),
 ]
 SORT_CHOICES = [("distance", "Distance"), ("name", "Name"), ("recent", "Recently verified")]
-MAX_QUERY = 200
 INVALID_CHOICE_MESSAGES = {
     "level": "That level of care is not in our list. Choose one from the menu.",
     "therapy": "That therapy is not in our list. Choose one from the menu.",
@@ -33,17 +32,8 @@ INVALID_CHOICE_MESSAGES = {
 }
 
 
-def clean_text(value):
-    return " ".join(CONTROL_CHARACTERS.sub(" ", value or "").split())
-
-
 class DirectorySearchForm(forms.Form):
-    q = forms.CharField(
-        label="Name or keyword",
-        required=False,
-        max_length=MAX_QUERY,
-        error_messages={"max_length": f"Please shorten your search to {MAX_QUERY} characters or fewer."},
-    )
+    q = query_field("Name or keyword")
     near = forms.CharField(
         label="Near (ZIP code, or city and state)",
         required=False,
