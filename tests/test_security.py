@@ -19,6 +19,11 @@ def test_pages_send_the_privacy_and_security_headers(client):
     assert "geolocation=()" in response["Permissions-Policy"]
 
 
+def test_admin_pages_send_the_referrer_only_to_this_site_so_staff_can_log_in(client):
+    assert client.get("/admin/login/")["Referrer-Policy"] == "same-origin"
+    assert client.get("/crisis/")["Referrer-Policy"] == "no-referrer"
+
+
 def test_healthz_answers_ok_when_the_database_answers(client):
     response = client.get("/healthz")
     assert response.status_code == 200

@@ -97,6 +97,10 @@ def test_a_post_from_another_site_is_refused(client, headers):
     assert not Suggestion.objects.exists()
 
 
+def test_a_post_with_a_null_origin_and_no_fetch_metadata_is_accepted(client):
+    assert client.post("/directory/suggest/", VALID_SUGGESTION, HTTP_ORIGIN="null").status_code == 302
+
+
 def test_a_post_from_this_site_is_accepted(client):
     response = client.post(
         "/directory/suggest/", VALID_SUGGESTION, HTTP_SEC_FETCH_SITE="same-origin", HTTP_ORIGIN="http://testserver"

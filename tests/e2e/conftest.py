@@ -23,6 +23,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+ADMIN_USERNAME, ADMIN_PASSWORD = "e2e-admin", "e2e-only-password-123"
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -107,8 +108,15 @@ def site(neutral_site, tmp_path_factory):
         "QUICK_EXIT_URL": neutral_site,
     }
     manage = [sys.executable, str(ROOT / "manage.py")]
-    for command in (["migrate", "--noinput"], ["load_curated_data"], ["collectstatic", "--noinput"]):
-        subprocess.run([*manage, *command], cwd=ROOT, env=env, check=True, capture_output=True)
+    admin = ["createsuperuser", "--noinput", "--username", ADMIN_USERNAME, "--email", "e2e@example.org"]
+    for command in (["migrate", "--noinput"], ["load_curated_data"], ["collectstatic", "--noinput"], admin):
+        subprocess.run(
+            [*manage, *command],
+            cwd=ROOT,
+            env={**env, "DJANGO_SUPERUSER_PASSWORD": ADMIN_PASSWORD},
+            check=True,
+            capture_output=True,
+        )
     gunicorn = Path(sys.executable).with_name("gunicorn")
     server = subprocess.Popen(
         [str(gunicorn), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2", "--log-level", "warning"],

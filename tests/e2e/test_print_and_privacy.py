@@ -18,8 +18,9 @@ def test_printing_a_guide_shows_content_sources_and_crisis_numbers_not_navigatio
 def test_no_request_leaves_the_site_and_no_cookie_is_stored_for_a_reader(browser, site):
     context = browser.new_context()
     page = context.new_page()
-    hosts = set()
+    hosts, console_errors = set(), []
     page.on("request", lambda request: hosts.add(urlsplit(request.url).netloc))
+    page.on("console", lambda message: message.type == "error" and console_errors.append((page.url, message.text)))
     for name in [*PAGE_TYPES, "profile", "report"]:
         if name == "admin-login":
             continue  # staff only; the admin login form sets its own CSRF cookie
@@ -27,4 +28,6 @@ def test_no_request_leaves_the_site_and_no_cookie_is_stored_for_a_reader(browser
         page.wait_for_load_state("networkidle")
     assert hosts == {urlsplit(site.url).netloc}
     assert context.cookies() == []
+    not_found_page = site(PAGE_TYPES["not-found"])
+    assert [error for error in console_errors if error[0] != not_found_page] == [], "CSP or script errors"
     context.close()

@@ -4,7 +4,7 @@ import random
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
@@ -44,6 +44,10 @@ class Command(BaseCommand):
                         providers = list(Provider.objects.order_by("-pk")[:size])[::-1]
                     self.related(rng, providers, zips, therapies, levels, specialties, languages)
                 bar.update(size)
+        if connection.vendor == "postgresql":
+            # Fresh statistics, or the planner keeps estimating the tables as nearly empty.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         self.stdout.write(f"Created {count} synthetic providers.")
 
     def provider(self, rng, number, today):
