@@ -35,7 +35,7 @@ test: setup chromium
 
 # The browser tests alone (tests/e2e, marked e2e).
 e2e: setup chromium
-	$(PY) -m pytest -m e2e
+	$(PY) -m pytest -m "e2e and not screenshots"
 
 # Desktop and phone screenshots of the main pages, into docs/screenshots/.
 screenshots: setup chromium

@@ -8,7 +8,7 @@ from crisis.models import CrisisResource
 from .decorators import same_origin_post
 from .forms import DirectorySearchForm, ProblemReportForm, SuggestionForm
 from .models import ProblemReport, Provider, Suggestion, hash_address
-from .presenters import filter_fields, provider_json_ld
+from .presenters import SELECT_FILTERS, filter_fields, provider_json_ld
 from .search import DirectorySearch
 from .services import admin_change_path, notify_after_commit
 
@@ -30,6 +30,9 @@ def search(request):
         "outcome": outcome,
         "providers": outcome.page.object_list,
         "filters": filter_fields(form, outcome.facets),
+        "active_filter_count": sum(1 for name in SELECT_FILTERS if criteria.get(name)),
+        "more_filters_open": "sort" in request.GET
+        or any(criteria.get(name) or form[name].errors for name in SELECT_FILTERS),
         "query_without_page": query_without_page(request),
     }
     if outcome.total == 0:

@@ -240,3 +240,10 @@ def test_query_count_does_not_grow_with_the_page_size(client):
             search_module.PER_PAGE = original
         counts.append(len(context))
     assert counts[0] == counts[1]
+
+
+def test_more_filters_are_folded_away_until_one_is_used(client):
+    assert '<details class="more-filters">' in search(client).content.decode()
+    html = search(client, therapy="dbt", age="teens").content.decode()
+    assert '<details class="more-filters" open>' in html and "More filters (2 on)" in html
+    assert '<details class="more-filters" open>' in search(client, age="babies").content.decode()

@@ -38,7 +38,7 @@ def test_every_control_is_reachable_by_tab_with_a_visible_focus_ring_and_no_trap
             const radioGroups = new Set();
             let count = 0;
             for (const e of document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea')) {
-                if (e.offsetParent === null || e.tabIndex < 0 || e.closest('.honeypot')) continue;
+                if (!e.checkVisibility() || e.tabIndex < 0 || e.closest('.honeypot')) continue;
                 if (e.type === 'radio') { if (radioGroups.has(e.name)) continue; radioGroups.add(e.name); }
                 e.dataset.stop = count++;
             }

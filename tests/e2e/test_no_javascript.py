@@ -25,6 +25,7 @@ def test_directory_search_and_filters_work_without_javascript(no_js_page, site):
     no_js_page.goto(site("/directory/"))
     no_js_page.get_by_label("Near (ZIP code, or city and state)").fill("60601")
     no_js_page.get_by_label("Within").select_option("100")
+    no_js_page.get_by_text("More filters").click()
     no_js_page.get_by_label("Age group").select_option("adults")
     no_js_page.get_by_role("button", name="Show results").click()
     assert "near=60601" in no_js_page.url and "age=adults" in no_js_page.url
