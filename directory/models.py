@@ -260,7 +260,20 @@ class SubmissionQuerySet(models.QuerySet):
         return self.filter(address_hash=address_hash, created_at__gte=timezone.now() - within)
 
 
-class Suggestion(models.Model):
+class Submission(models.Model):
+    """What visitors send: kept for moderators, rate-limited by a keyed hash of the sender's address."""
+
+    address_hash = models.CharField(max_length=64, editable=False, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = SubmissionQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+
+class Suggestion(Submission):
     class Relationship(models.TextChoices):
         PROVIDER = "provider", "I am this provider or work there"
         VISITOR = "visitor", "I know of this provider"
@@ -287,19 +300,12 @@ class Suggestion(models.Model):
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW, db_index=True)
     provider = models.ForeignKey(Provider, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    address_hash = models.CharField(max_length=64, editable=False, db_index=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    objects = SubmissionQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at"]
 
     def __str__(self):
         return f"Suggestion: {self.name}"
 
 
-class ProblemReport(models.Model):
+class ProblemReport(Submission):
     class Reason(models.TextChoices):
         WRONG_NUMBER = "wrong_number", "The phone number or contact details are wrong"
         NOT_ACCEPTING = "not_accepting", "They are not accepting new clients"
@@ -311,13 +317,6 @@ class ProblemReport(models.Model):
     details = models.TextField(blank=True, max_length=2000)
     contact_email = models.EmailField("your email (optional)", blank=True)
     resolved = models.BooleanField(default=False, db_index=True)
-    address_hash = models.CharField(max_length=64, editable=False, db_index=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    objects = SubmissionQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at"]
 
     def __str__(self):
         return f"{self.get_reason_display()}: {self.provider}"

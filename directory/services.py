@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 from .geo import locate
-from .models import Credential, Location, Provider, Suggestion
+from .models import Credential, Location, Provider, Suggestion, hash_address
 
 logger = logging.getLogger(__name__)
 
@@ -24,6 +24,34 @@ def notify_moderators(subject, body):
 
 def notify_after_commit(subject, admin_path):
     transaction.on_commit(lambda: notify_moderators(subject, f"Review it in admin: {admin_path}"))
+
+
+RATE_LIMIT_MESSAGE = (
+    "You have sent several forms in the last hour, so we cannot take another just now. "
+    "Your answers are still here: please try again later."
+)
+
+
+def accept_submission(request, form, subject, **fields):
+    """Save a visitor's valid suggestion or report and tell moderators after the commit.
+
+    Returns False, with a message on the form and every answer kept, when the visitor's address has
+    sent too many in the last hour. Honeypot submissions are dropped but look accepted.
+    """
+    if form.is_spam():
+        return True
+    address_hash = hash_address(request.META.get("REMOTE_ADDR"))
+    if form._meta.model.objects.recent_from(address_hash).count() >= settings.SUBMISSION_RATE_LIMIT:
+        form.add_error(None, RATE_LIMIT_MESSAGE)
+        return False
+    with transaction.atomic():
+        submission = form.save(commit=False)
+        for name, value in fields.items():
+            setattr(submission, name, value)
+        submission.address_hash = address_hash
+        submission.save()
+        notify_after_commit(subject, admin_change_path(submission))
+    return True
 
 
 def unique_slug(name, exclude_pk=None):

@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -7,15 +5,10 @@ from crisis.models import CrisisResource
 
 from .decorators import same_origin_post
 from .forms import DirectorySearchForm, ProblemReportForm, SuggestionForm
-from .models import ProblemReport, Provider, Suggestion, hash_address
+from .models import Provider
 from .presenters import SELECT_FILTERS, filter_fields, provider_json_ld
 from .search import DirectorySearch
-from .services import admin_change_path, notify_after_commit
-
-RATE_LIMIT_MESSAGE = (
-    "You have sent several forms in the last hour, so we cannot take another just now. "
-    "Your answers are still here: please try again later."
-)
+from .services import accept_submission
 
 
 def search(request):
@@ -46,10 +39,6 @@ def query_without_page(request):
     return params.urlencode()
 
 
-def over_rate_limit(model, address_hash):
-    return model.objects.recent_from(address_hash).count() >= settings.SUBMISSION_RATE_LIMIT
-
-
 def visible_providers(request):
     providers = Provider.objects.for_cards().prefetch_related("populations")
     return providers if request.user.is_staff else providers.published()
@@ -67,19 +56,9 @@ def profile(request, slug):
 def report(request, slug):
     provider = get_object_or_404(visible_providers(request), slug=slug)
     form = ProblemReportForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if form.is_spam():
-            return redirect("directory:report_thanks", slug=provider.slug)
-        address_hash = hash_address(request.META.get("REMOTE_ADDR"))
-        if over_rate_limit(ProblemReport, address_hash):
-            form.add_error(None, RATE_LIMIT_MESSAGE)
-        else:
-            with transaction.atomic():
-                report = form.save(commit=False)
-                report.provider, report.address_hash = provider, address_hash
-                report.save()
-                notify_after_commit(f"Problem reported with {provider.name}", admin_change_path(report))
-            return redirect("directory:report_thanks", slug=provider.slug)
+    subject = f"Problem reported with {provider.name}"
+    if request.method == "POST" and form.is_valid() and accept_submission(request, form, subject, provider=provider):
+        return redirect("directory:report_thanks", slug=provider.slug)
     return render(request, "directory/report.html", {"provider": provider, "form": form})
 
 
@@ -93,17 +72,8 @@ def report_thanks(request, slug):
 def suggest(request):
     form = SuggestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if form.is_spam():
-            return redirect("directory:suggest_thanks")
-        address_hash = hash_address(request.META.get("REMOTE_ADDR"))
-        if over_rate_limit(Suggestion, address_hash):
-            form.add_error(None, RATE_LIMIT_MESSAGE)
-        else:
-            with transaction.atomic():
-                suggestion = form.save(commit=False)
-                suggestion.address_hash = address_hash
-                suggestion.save()
-                notify_after_commit(f"New listing suggestion: {suggestion.name}", admin_change_path(suggestion))
+        subject = f"New listing suggestion: {form.cleaned_data['name']}"
+        if accept_submission(request, form, subject):
             return redirect("directory:suggest_thanks")
     return render(request, "directory/suggest.html", {"form": form})
 
