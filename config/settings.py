@@ -121,7 +121,6 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-USING_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
@@ -211,3 +210,5 @@ LOGGING = {
 
 # Suggestions and problem reports: how many one address may send in an hour.
 SUBMISSION_RATE_LIMIT = env_int("SUBMISSION_RATE_LIMIT", 5)
+# Proxies (load balancers) in front of the app that append to X-Forwarded-For; 0 trusts none.
+NUM_PROXIES = env_int("DJANGO_NUM_PROXIES", 0)

@@ -245,6 +245,16 @@ class Location(models.Model):
         return f"{self.city}, {self.state}"
 
 
+def client_address(request):
+    """The visitor's address: behind N trusted proxies, the Nth entry from the right of X-Forwarded-For."""
+    from django.conf import settings
+
+    forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",") if part.strip()]
+    if settings.NUM_PROXIES and len(forwarded) >= settings.NUM_PROXIES:
+        return forwarded[-settings.NUM_PROXIES]
+    return request.META.get("REMOTE_ADDR", "")
+
+
 def hash_address(address):
     """A keyed hash of a visitor's IP address: enough to rate-limit, not enough to identify."""
     import hashlib

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 from .geo import locate
-from .models import Credential, Location, Provider, Suggestion, hash_address
+from .models import Credential, Location, Provider, Suggestion, client_address, hash_address
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ def accept_submission(request, form, subject, **fields):
     """
     if form.is_spam():
         return True
-    address_hash = hash_address(request.META.get("REMOTE_ADDR"))
+    address_hash = hash_address(client_address(request))
     if form._meta.model.objects.recent_from(address_hash).count() >= settings.SUBMISSION_RATE_LIMIT:
         form.add_error(None, RATE_LIMIT_MESSAGE)
         return False

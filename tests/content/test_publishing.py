@@ -65,6 +65,17 @@ def test_a_page_shows_reviewer_review_dates_sources_and_a_filtered_find_care_lin
     assert 'aria-label="Breadcrumb"' in html
 
 
+def test_readers_are_told_when_a_page_is_overdue_for_review(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    page = Page.objects.get(slug="recovery")
+    assert "overdue for its review" not in client.get(page.get_absolute_url()).content.decode()
+    Page.objects.filter(pk=page.pk).update(next_review_due=timezone.localdate() - timedelta(days=1))
+    assert "overdue for its review" in client.get(page.get_absolute_url()).content.decode()
+
+
 def test_a_level_page_links_to_programs_at_that_level(client):
     assert 'href="/directory/?level=residential"' in client.get("/levels-of-care/residential/").content.decode()
 

@@ -77,6 +77,25 @@ def test_one_address_is_rate_limited_and_its_answers_are_kept_on_the_form(client
     assert other.status_code == 302
 
 
+def test_behind_a_load_balancer_each_visitor_has_their_own_limit(client, settings):
+    settings.SUBMISSION_RATE_LIMIT, settings.NUM_PROXIES = 1, 1
+    first = {"HTTP_X_FORWARDED_FOR": "203.0.113.5", "REMOTE_ADDR": "10.0.0.1"}
+    second = {"HTTP_X_FORWARDED_FOR": "198.51.100.7", "REMOTE_ADDR": "10.0.0.1"}
+    assert client.post("/directory/suggest/", VALID_SUGGESTION, **first).status_code == 302
+    assert client.post("/directory/suggest/", VALID_SUGGESTION, **second).status_code == 302
+    assert client.post("/directory/suggest/", VALID_SUGGESTION, **first).status_code == 200
+
+
+def test_a_forged_forwarded_header_does_not_escape_the_limit(client, settings):
+    settings.SUBMISSION_RATE_LIMIT, settings.NUM_PROXIES = 1, 1
+    assert (
+        client.post("/directory/suggest/", VALID_SUGGESTION, HTTP_X_FORWARDED_FOR="1.1.1.1, 203.0.113.5").status_code
+        == 302
+    )
+    again = client.post("/directory/suggest/", VALID_SUGGESTION, HTTP_X_FORWARDED_FOR="2.2.2.2, 203.0.113.5")
+    assert again.status_code == 200
+
+
 def test_the_form_pages_set_no_cookie(client):
     provider = Provider.objects.published().first()
     for url in ["/directory/suggest/", f"/directory/{provider.slug}/report/"]:
