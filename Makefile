@@ -7,6 +7,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 export DJANGO_SETTINGS_MODULE := config.settings
+# Local commands run with DEBUG on unless the caller says otherwise.
+MANAGE = DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py
 
 .PHONY: run test setup admin serve-prod lint e2e screenshots bench chromium clean
 
@@ -19,18 +21,18 @@ $(INSTALLED): requirements.txt requirements-dev.txt | $(PY)
 	touch $(INSTALLED)
 
 setup: $(INSTALLED)
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py migrate --noinput
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py load_curated_data
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_curated_data
 
 run: setup
 	@echo ""
 	@echo "  Site:  http://$(HOST):$(PORT)/"
 	@echo "  Admin: http://$(HOST):$(PORT)/admin/  (create an account first with: make admin)"
 	@echo ""
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py runserver $(HOST):$(PORT)
+	$(MANAGE) runserver $(HOST):$(PORT)
 
 test: setup chromium
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py makemigrations --check --dry-run
+	$(MANAGE) makemigrations --check --dry-run
 	$(PY) -m pytest
 
 # The browser tests alone (tests/e2e, marked e2e).
@@ -46,7 +48,7 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 admin: setup
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py createsuperuser
+	$(MANAGE) createsuperuser
 
 # The production path, locally: DEBUG off, static files collected and served by WhiteNoise, gunicorn.
 serve-prod: setup

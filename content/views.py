@@ -56,15 +56,10 @@ def page_detail(request, slug, kind):
         raise Http404("No such page")
     if page.kind != kind:
         return redirect(page, permanent=True)
-    related = page.related.published()
-    if page.kind == Page.Kind.THERAPY:
-        evidence_sources = page.therapy_facts.evidence_sources.all() if hasattr(page, "therapy_facts") else []
-    else:
-        evidence_sources = []
     return render(
         request,
         "content/page_detail.html",
-        {"page": page, "related": related, "evidence_sources": evidence_sources, "section": SECTIONS[page.kind]},
+        {"page": page, "related": page.related.published(), "section": SECTIONS[page.kind]},
     )
 
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db import DatabaseError
 
+from .links import sms_href, tel_href
+
 logger = logging.getLogger(__name__)
 
 CACHE_KEY = "crisis-banner"
@@ -22,11 +24,11 @@ class BannerLine:
 
     @property
     def tel_href(self):
-        return "tel:" + "".join(ch for ch in self.phone if ch.isdigit())
+        return tel_href(self.phone)
 
     @property
     def sms_href(self):
-        return "sms:" + "".join(ch for ch in self.text_number if ch.isdigit())
+        return sms_href(self.text_number)
 
 
 FALLBACK = {"primary": BannerLine("988", "988"), "emergency": BannerLine("911", "")}

@@ -4,6 +4,8 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from .links import sms_href, tel_href
+
 STALE_AFTER = timedelta(days=183)
 
 
@@ -67,9 +69,8 @@ class CrisisResource(models.Model):
 
     @property
     def tel_href(self):
-        return "tel:" + "".join(ch for ch in self.phone if ch.isdigit())
+        return tel_href(self.phone)
 
     @property
     def sms_href(self):
-        href = "sms:" + "".join(ch for ch in self.text_number if ch.isdigit())
-        return f"{href}?&body={self.text_keyword}" if self.text_keyword else href
+        return sms_href(self.text_number, self.text_keyword)

@@ -9,16 +9,9 @@ from content.forms import clean_text, query_field
 from content.models import Page
 
 from .geo import locate
-from .models import Insurer, Language, ProblemReport, Specialty, Suggestion
+from .models import AGE_CHOICES, PAYMENT_CHOICES, Insurer, Language, ProblemReport, Specialty, Suggestion
 
 RADIUS_CHOICES = [("5", "5 miles"), ("10", "10 miles"), ("25", "25 miles"), ("50", "50 miles"), ("100", "100 miles")]
-AGE_CHOICES = [("children", "Children"), ("teens", "Teens"), ("adults", "Adults"), ("older_adults", "Older adults")]
-PAYMENT_CHOICES = [
-    ("medicaid", "Medicaid"),
-    ("medicare", "Medicare"),
-    ("sliding_scale", "Sliding scale"),
-    ("self_pay", "Self-pay"),
-]
 SORT_CHOICES = [("distance", "Distance"), ("name", "Name"), ("recent", "Recently verified")]
 INVALID_CHOICE_MESSAGES = {
     "level": "That level of care is not in our list. Choose one from the menu.",

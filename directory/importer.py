@@ -95,18 +95,13 @@ class RowParser:
                 fail(column, f"{row.get(column)!r} should be yes or no")
             values[model_field] = cell in YES
 
-        ages = split_list(row.get("ages"))
-        for age in ages:
-            if age not in AGE_FIELDS:
-                fail("ages", f"{age!r} is not one of {', '.join(AGE_FIELDS)}")
-        for age, model_field in AGE_FIELDS.items():
-            values[model_field] = age in ages
-        payments = split_list(row.get("payment"))
-        for payment in payments:
-            if payment not in PAYMENT_FIELDS:
-                fail("payment", f"{payment!r} is not one of {', '.join(PAYMENT_FIELDS)}")
-        for payment, model_field in PAYMENT_FIELDS.items():
-            values[model_field] = payment in payments
+        for column, flags in [("ages", AGE_FIELDS), ("payment", PAYMENT_FIELDS)]:
+            chosen = split_list(row.get(column))
+            for value in chosen:
+                if value not in flags:
+                    fail(column, f"{value!r} is not one of {', '.join(flags)}")
+            for value, model_field in flags.items():
+                values[model_field] = value in chosen
 
         for column in ["fee_min", "fee_max"]:
             cell = row.get(column, "")

@@ -5,14 +5,18 @@ service; Location is a location with its service_at_location; the taxonomy table
 Language, Insurer, Population) map to attributes and languages of the service.
 """
 
+import hashlib
+import hmac
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from content.models import Page
+from crisis.links import tel_href
 
 STALE_AFTER = timedelta(days=365)
 
@@ -67,6 +71,13 @@ AGE_FIELDS = {
     "adults": "serves_adults",
     "older_adults": "serves_older_adults",
 }
+AGE_CHOICES = [("children", "Children"), ("teens", "Teens"), ("adults", "Adults"), ("older_adults", "Older adults")]
+PAYMENT_CHOICES = [
+    ("medicaid", "Medicaid"),
+    ("medicare", "Medicare"),
+    ("sliding_scale", "Sliding scale"),
+    ("self_pay", "Self-pay"),
+]
 PAYMENT_FIELDS = {
     "medicaid": "accepts_medicaid",
     "medicare": "accepts_medicare",
@@ -198,18 +209,11 @@ class Provider(models.Model):
 
     @property
     def ages(self):
-        labels = {"children": "Children", "teens": "Teens", "adults": "Adults", "older_adults": "Older adults"}
-        return [labels[age] for age, field in AGE_FIELDS.items() if getattr(self, field)]
+        return [label for age, label in AGE_CHOICES if getattr(self, AGE_FIELDS[age])]
 
     @property
     def payment_options(self):
-        labels = {
-            "medicaid": "Medicaid",
-            "medicare": "Medicare",
-            "sliding_scale": "Sliding scale",
-            "self_pay": "Self-pay",
-        }
-        return [labels[option] for option, field in PAYMENT_FIELDS.items() if getattr(self, field)]
+        return [label for option, label in PAYMENT_CHOICES if getattr(self, PAYMENT_FIELDS[option])]
 
     @property
     def fee_range(self):
@@ -221,7 +225,7 @@ class Provider(models.Model):
 
     @property
     def phone_href(self):
-        return "tel:" + "".join(ch for ch in self.phone if ch.isdigit())
+        return tel_href(self.phone)
 
 
 class Location(models.Model):
@@ -247,8 +251,6 @@ class Location(models.Model):
 
 def client_address(request):
     """The visitor's address: behind N trusted proxies, the Nth entry from the right of X-Forwarded-For."""
-    from django.conf import settings
-
     forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",") if part.strip()]
     if settings.NUM_PROXIES and len(forwarded) >= settings.NUM_PROXIES:
         return forwarded[-settings.NUM_PROXIES]
@@ -257,11 +259,6 @@ def client_address(request):
 
 def hash_address(address):
     """A keyed hash of a visitor's IP address: enough to rate-limit, not enough to identify."""
-    import hashlib
-    import hmac
-
-    from django.conf import settings
-
     return hmac.new(settings.SECRET_KEY.encode(), (address or "").encode(), hashlib.sha256).hexdigest()
 
 
