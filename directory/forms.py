@@ -11,6 +11,13 @@ from content.models import Page
 from .geo import locate
 from .models import AGE_CHOICES, PAYMENT_CHOICES, Insurer, Language, ProblemReport, Specialty, Suggestion
 
+ANY_TERM = {
+    "level": "Any level",
+    "therapy": "Any therapy",
+    "issue": "Any issue",
+    "insurance": "Any insurance",
+    "language": "Any language",
+}
 RADIUS_CHOICES = [("5", "5 miles"), ("10", "10 miles"), ("25", "25 miles"), ("50", "50 miles"), ("100", "100 miles")]
 SORT_CHOICES = [("distance", "Distance"), ("name", "Name"), ("recent", "Recently verified")]
 INVALID_CHOICE_MESSAGES = {
@@ -60,13 +67,20 @@ class DirectorySearchForm(forms.Form):
         for name, message in INVALID_CHOICE_MESSAGES.items():
             self.fields[name].error_messages["invalid_choice"] = message
         self.fields["page"].error_messages["invalid"] = "The page number must be a whole number."
-        levels = Page.objects.published().filter(kind=Page.Kind.LEVEL, level_facts__isnull=False)
-        therapies = Page.objects.published().filter(kind=Page.Kind.THERAPY).select_related("therapy_facts")
-        self.fields["level"].choices = [("", "Any level"), *levels.values_list("slug", "title")]
-        self.fields["therapy"].choices = [("", "Any therapy"), *((p.slug, p.title) for p in therapies)]
-        self.fields["issue"].choices = [("", "Any issue"), *Specialty.objects.values_list("slug", "name")]
-        self.fields["insurance"].choices = [("", "Any insurance"), *Insurer.objects.values_list("slug", "name")]
-        self.fields["language"].choices = [("", "Any language"), *Language.objects.values_list("slug", "name")]
+        pages = Page.objects.published()
+        terms = {
+            "level": pages.filter(kind=Page.Kind.LEVEL, level_facts__isnull=False).values_list("slug", "title", "pk"),
+            "therapy": pages.filter(kind=Page.Kind.THERAPY).values_list("slug", "title", "pk"),
+            "issue": Specialty.objects.values_list("slug", "name", "pk"),
+            "insurance": Insurer.objects.values_list("slug", "name", "pk"),
+            "language": Language.objects.values_list("slug", "name", "pk"),
+        }
+        # Which database row each menu value names, so the search can match on ids.
+        self.term_ids = {}
+        for name, rows in terms.items():
+            rows = list(rows)
+            self.fields[name].choices = [("", ANY_TERM[name]), *((slug, label) for slug, label, _ in rows)]
+            self.term_ids[name] = {slug: pk for slug, _, pk in rows}
 
     def clean_q(self):
         return clean_text(self.cleaned_data["q"])

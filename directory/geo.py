@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import zipcodes
+from django.db.models import F, FloatField, Value
+from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt
 
 EARTH_RADIUS_MILES = 3958.8
 MILES_PER_DEGREE_LATITUDE = 69.0
@@ -81,3 +83,16 @@ def bounding_box(lat, lng, miles):
     widest = min(89.0, abs(lat) + d_lat)
     d_lng = miles / (MILES_PER_DEGREE_LATITUDE * math.cos(math.radians(widest)))
     return lat - d_lat, lat + d_lat, lng - d_lng, lng + d_lng
+
+
+def great_circle_miles_expression(lat, lng, lat_field="latitude", lng_field="longitude"):
+    """The haversine distance from (lat, lng) to the row's coordinates, as a database expression.
+
+    The same formula as great_circle_miles, so the database and Python agree on who is within reach.
+    """
+    phi1 = math.radians(lat)
+    phi2 = Radians(F(lat_field))
+    half_d_phi = (phi2 - Value(phi1)) / 2
+    half_d_lambda = (Radians(F(lng_field)) - Value(math.radians(lng))) / 2
+    a = Power(Sin(half_d_phi), 2) + Value(math.cos(phi1)) * Cos(phi2) * Power(Sin(half_d_lambda), 2)
+    return Value(2 * EARTH_RADIUS_MILES) * ASin(Least(Value(1.0), Sqrt(a)), output_field=FloatField())

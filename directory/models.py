@@ -18,7 +18,14 @@ from simple_history.models import HistoricalRecords
 from content.models import Page
 from crisis.links import tel_href
 
+from .geo import bounding_box, great_circle_miles_expression
+
 STALE_AFTER = timedelta(days=365)
+
+
+def states_in(text):
+    """["CA", "OR"] from "CA, OR" (or "ca;or")."""
+    return list(dict.fromkeys(state.strip().upper() for state in text.replace(";", ",").split(",") if state.strip()))
 
 
 def stale_cutoff():
@@ -105,6 +112,53 @@ class ProviderQuerySet(models.QuerySet):
             "credentials", "specialties", "therapies", "levels", "locations", "insurers", "languages"
         )
 
+    def near(self, place, miles):
+        """Providers with a location within `miles` of `place`."""
+        return self.filter(pk__in=Location.objects.within(place, miles).values("provider_id"))
+
+    def with_distance(self, place, miles):
+        """Annotate `distance`: miles to the provider's nearest location within reach (NULL when none is)."""
+        nearest = Location.objects.filter(provider=models.OuterRef("pk")).within(place, miles).order_by("distance")
+        return self.annotate(distance=models.Subquery(nearest.values("distance")[:1]))
+
+    def refresh_facets(self):
+        """Rewrite the search facets of these providers from their fields and relations."""
+        ids = list(self.values_list("pk", flat=True))
+        ProviderFacet.objects.filter(provider_id__in=ids).delete()
+        rows = []
+        for name, relation in FACET_RELATIONS.items():
+            through = Provider._meta.get_field(relation).remote_field.through
+            term_column = through._meta.get_field(Provider._meta.get_field(relation).m2m_reverse_field_name()).attname
+            for provider_id, term_id in through.objects.filter(provider_id__in=ids).values_list(
+                "provider_id", term_column
+            ):
+                rows.append(ProviderFacet(provider_id=provider_id, name=name, value=str(term_id)))
+        flag_columns = {**FACET_FLAGS, **{f"age:{k}": v for k, v in AGE_FIELDS.items()}}
+        flag_columns.update({f"payment:{k}": v for k, v in PAYMENT_FIELDS.items()})
+        columns = {*flag_columns.values(), "telehealth_states"}
+        for provider in self.model.objects.filter(pk__in=ids).values("pk", *columns):
+            for key, column in flag_columns.items():
+                if provider[column]:
+                    name, _, value = key.partition(":")
+                    rows.append(ProviderFacet(provider_id=provider["pk"], name=name, value=value or FACET_YES))
+            for state in states_in(provider["telehealth_states"]):
+                rows.append(ProviderFacet(provider_id=provider["pk"], name=LICENSED_IN, value=state))
+        ProviderFacet.objects.bulk_create(rows, batch_size=5000)
+
+
+# The directory's filters as facets: a filter name, and the value a provider must have to match it.
+FACET_RELATIONS = {
+    "level": "levels",
+    "therapy": "therapies",
+    "issue": "specialties",
+    "insurance": "insurers",
+    "language": "languages",
+}
+FACET_FLAGS = {"telehealth": "telehealth", "accepting": "accepting_new_clients"}
+FACET_YES = "yes"
+# Not a filter of its own: the states a telehealth provider is licensed in, so a place's state finds them.
+LICENSED_IN = "licensed"
+
 
 class Provider(models.Model):
     class Kind(models.TextChoices):
@@ -188,8 +242,7 @@ class Provider(models.Model):
 
     def save(self, *args, **kwargs):
         # One spelling ("CA, OR") so a state can be matched inside the list.
-        states = self.telehealth_states.replace(";", ",").split(",")
-        self.telehealth_states = ", ".join(state.strip().upper() for state in states if state.strip())
+        self.telehealth_states = ", ".join(states_in(self.telehealth_states))
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -205,7 +258,7 @@ class Provider(models.Model):
 
     @property
     def licensed_states(self):
-        return [state.strip().upper() for state in self.telehealth_states.split(",") if state.strip()]
+        return states_in(self.telehealth_states)
 
     @property
     def ages(self):
@@ -228,6 +281,17 @@ class Provider(models.Model):
         return tel_href(self.phone)
 
 
+class LocationQuerySet(models.QuerySet):
+    def within(self, place, miles):
+        """Locations within `miles` of `place`, annotated with `distance`; the bounding box lets an index help."""
+        min_lat, max_lat, min_lng, max_lng = bounding_box(place.latitude, place.longitude, miles)
+        return (
+            self.filter(latitude__range=(min_lat, max_lat), longitude__range=(min_lng, max_lng))
+            .annotate(distance=great_circle_miles_expression(place.latitude, place.longitude))
+            .filter(distance__lte=miles)
+        )
+
+
 class Location(models.Model):
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="locations")
     street = models.CharField(max_length=200)
@@ -236,6 +300,8 @@ class Location(models.Model):
     zip_code = models.CharField("ZIP", max_length=10)
     latitude = models.FloatField()
     longitude = models.FloatField()
+
+    objects = LocationQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]
@@ -247,6 +313,25 @@ class Location(models.Model):
     @property
     def city_state(self):
         return f"{self.city}, {self.state}"
+
+
+class ProviderFacet(models.Model):
+    """One filter value a provider matches ("therapy" 12, "age" teens, "telehealth" yes).
+
+    Kept in step with Provider by signals (directory/signals.py) and by `refresh_facets()` after bulk
+    writes, so the search tests every filter and counts every option against one indexed table.
+    """
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="facets")
+    name = models.CharField(max_length=20)
+    value = models.CharField(max_length=40)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["provider", "name", "value"], name="provider_facet_once")]
+        indexes = [models.Index(fields=["name", "value", "provider"], name="provider_facet_lookup")]
+
+    def __str__(self):
+        return f"{self.name}={self.value}"
 
 
 def client_address(request):

@@ -49,15 +49,18 @@ SELECT_FILTERS = ["level", "therapy", "issue", "age", "payment", "insurance", "l
 
 
 def filter_fields(form, facets):
-    """The search form's filter menus, each option labelled with how many results it would give."""
+    """The search form's filter menus, each option labelled with how many results it would give.
+
+    `facets` is None when the search covers too many listings to count each option: menus then show no counts.
+    """
     fields = []
     for name in SELECT_FILTERS:
         bound = form[name]
         current = str(bound.value() or "")
-        counts = facets.get(name, {})
+        counts = facets.get(name, {}) if facets is not None else None
         options = []
         for value, label in form.fields[name].choices:
-            count = counts.get(value, 0) if value else None
+            count = counts.get(value, 0) if value and counts is not None else None
             options.append({"value": value, "label": label, "count": count, "selected": value == current})
         fields.append(
             {"name": name, "label": bound.label, "id": bound.id_for_label, "errors": bound.errors, "options": options}

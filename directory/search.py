@@ -1,47 +1,45 @@
-"""Directory search: filters, distance, facet counts and paging, in a fixed number of queries."""
+"""Directory search: filters, distance, ordering, counts and facet counts, all in the database.
+
+The cost of a search follows the size of its answer, not of the table: results are counted up to
+RESULT_CAP, pages are fetched with LIMIT/OFFSET, and the options' counts are worked out in one query
+when the searched area holds at most FACET_LIMIT providers.
+"""
 
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db import connection
+from django.db.models import Exists, F, IntegerField, OuterRef, Q
+from django.db.models.functions import Cast
 
-from .geo import bounding_box, great_circle_miles
-from .models import AGE_FIELDS, PAYMENT_FIELDS, Location, Provider, Specialty
+from .geo import great_circle_miles
+from .models import (
+    FACET_FLAGS,
+    FACET_RELATIONS,
+    FACET_YES,
+    LICENSED_IN,
+    Location,
+    Provider,
+    ProviderFacet,
+    Specialty,
+    stale_cutoff,
+)
 
 PER_PAGE = 10
-M2M_FILTERS = {
-    # parameter: (through model, column naming the term's slug)
-    "level": (Provider.levels.through, "page__slug"),
-    "therapy": (Provider.therapies.through, "page__slug"),
-    "issue": (Provider.specialties.through, "specialty__slug"),
-    "insurance": (Provider.insurers.through, "insurer__slug"),
-    "language": (Provider.languages.through, "language__slug"),
-}
-FACETS = [*M2M_FILTERS, "age", "payment", "telehealth", "accepting"]
+# Past this many results the page says "1,000+" and offers the first 1,000: nobody reads further, and
+# counting every row of a national directory to say so would cost more than the search itself.
+RESULT_CAP = 1000
+# Counting every option's results is one query over the searched area; above this size it is skipped.
+FACET_LIMIT = 5000
 
 
 @dataclass
 class SearchOutcome:
     page: object
     total: int
-    facets: dict = field(default_factory=dict)
+    capped: bool = False
+    facets: dict | None = field(default_factory=dict)
     page_message: str = ""
-
-
-def distances_within(place, miles):
-    """{provider id: (miles, location id)} for the nearest location of each published provider within reach."""
-    min_lat, max_lat, min_lng, max_lng = bounding_box(place.latitude, place.longitude, miles)
-    candidates = Location.objects.filter(
-        provider__status=Provider.Status.PUBLISHED,
-        latitude__range=(min_lat, max_lat),
-        longitude__range=(min_lng, max_lng),
-    ).values_list("provider_id", "id", "latitude", "longitude")
-    nearest = {}
-    for provider_id, location_id, lat, lng in candidates:
-        distance = great_circle_miles(place.latitude, place.longitude, lat, lng)
-        if distance <= miles and distance < nearest.get(provider_id, (float("inf"),))[0]:
-            nearest[provider_id] = (distance, location_id)
-    return nearest
 
 
 def keyword_filter(query):
@@ -56,90 +54,208 @@ def keyword_filter(query):
     return condition
 
 
+def has_facet(name, value):
+    return Exists(ProviderFacet.objects.filter(provider=OuterRef("pk"), name=name, value=value))
+
+
+class OrderedResults:
+    """The matching providers in the requested order, sliced by the paginator, counted up to RESULT_CAP."""
+
+    def __init__(self, search):
+        self.search = search
+        self._count = None
+
+    def count(self):
+        if self._count is None:
+            self._count = self.search.results().order_by().values("pk")[: RESULT_CAP + 1].count()
+        return min(self._count, RESULT_CAP)
+
+    @property
+    def capped(self):
+        return self.count() == RESULT_CAP and self._count > RESULT_CAP
+
+    def __getitem__(self, window):
+        ids = self.search.ids_in_order(window.start, window.stop)
+        by_id = Provider.objects.for_cards().in_bulk(ids)
+        return [by_id[pk] for pk in ids]
+
+
 class DirectorySearch:
-    def __init__(self, criteria):
+    def __init__(self, criteria, term_ids=None):
         self.criteria = criteria
         self.place = criteria.get("place")
-        self.distances = distances_within(self.place, criteria["radius"]) if self.place else None
+        self.miles = criteria.get("radius") or 25
+        self.term_ids = term_ids or {}
+        self.wanted = self.wanted_facets()
 
-    def providers(self, leave_out=None):
-        """Published providers matching every criterion except `leave_out` (for facet counts)."""
-        c = self.criteria
+    def wanted_facets(self):
+        """{facet name: value} for every filter the search uses."""
+        c, term_ids = self.criteria, self.term_ids
+        wanted = {}
+        for name in FACET_RELATIONS:
+            if c.get(name) and c[name] in term_ids.get(name, {}):
+                wanted[name] = str(term_ids[name][c[name]])
+        for name in ("age", "payment"):
+            if c.get(name):
+                wanted[name] = c[name]
+        for name in FACET_FLAGS:
+            if c.get(name):
+                wanted[name] = FACET_YES
+        return wanted
+
+    def matching_keyword(self):
         providers = Provider.objects.published()
-        if c.get("q"):
-            providers = providers.filter(keyword_filter(c["q"]))
-        for name, (through, slug_column) in M2M_FILTERS.items():
-            if c.get(name) and name != leave_out:
-                matching = through.objects.filter(**{slug_column: c[name]}).values("provider_id")
-                providers = providers.filter(id__in=matching)
-        if c.get("age") and leave_out != "age":
-            providers = providers.filter(**{AGE_FIELDS[c["age"]]: True})
-        if c.get("payment") and leave_out != "payment":
-            providers = providers.filter(**{PAYMENT_FIELDS[c["payment"]]: True})
-        if c.get("accepting") and leave_out != "accepting":
-            providers = providers.filter(accepting_new_clients=True)
-        telehealth = c.get("telehealth") and leave_out != "telehealth"
-        if self.place is not None:
-            nearby = Q(id__in=list(self.distances))
-            if telehealth:
-                licensed_here = Q(telehealth_states__contains=self.place.state)
-                providers = providers.filter(telehealth=True).filter(nearby | licensed_here)
-            else:
-                providers = providers.filter(nearby)
-        elif telehealth:
-            providers = providers.filter(telehealth=True)
+        if self.criteria.get("q"):
+            providers = providers.filter(keyword_filter(self.criteria["q"]))
         return providers
 
+    def nearby_ids(self):
+        return Location.objects.within(self.place, self.miles).values("provider_id")
+
+    def reachable_ids(self):
+        """Ids of providers near the place, or offering telehealth and licensed in its state."""
+        licensed_here = ProviderFacet.objects.filter(name=LICENSED_IN, value=self.place.state).values("provider_id")
+        telehealth = ProviderFacet.objects.filter(name="telehealth", value=FACET_YES, provider__in=licensed_here)
+        return self.nearby_ids().order_by().union(telehealth.values("provider_id").order_by())
+
+    def area(self):
+        """Published providers in the searched area and matching the keyword, before the other filters.
+
+        With a place, telehealth providers licensed in its state belong to the area too: they match only
+        when telehealth is asked for.
+        """
+        providers = self.matching_keyword()
+        if self.place is None:
+            return providers
+        return providers.filter(pk__in=self.reachable_ids()).annotate(
+            is_near=Exists(Location.objects.filter(provider=OuterRef("pk")).within(self.place, self.miles))
+        )
+
+    def results(self):
+        providers = self.matching_keyword()
+        if self.place is not None:
+            reach = self.reachable_ids() if "telehealth" in self.wanted else self.nearby_ids()
+            providers = providers.filter(pk__in=reach)
+        for name, value in self.wanted.items():
+            providers = providers.filter(has_facet(name, value))
+        return providers
+
+    def ids_in_order(self, start, stop):
+        """Ids of the results from `start` to `stop` in the requested order; fresh listings first."""
+        results, sort, cutoff = self.results(), self.criteria["sort"], stale_cutoff()
+        if sort == "recent":
+            # Newest verification first already puts every fresh listing above every stale one.
+            ordered = results.order_by(F("last_verified").desc(nulls_last=True), "name", "pk")
+            return list(ordered.values_list("pk", flat=True)[start:stop])
+        if sort == "distance":
+            ordered = results.with_freshness().with_distance(self.place, self.miles)
+            ordered = ordered.order_by("stale_rank", F("distance").asc(nulls_last=True), "name", "pk")
+            return list(ordered.values_list("pk", flat=True)[start:stop])
+        # By name: fresh and stale listings are two runs that an index on name can each serve.
+        fresh = results.filter(last_verified__gte=cutoff).order_by("name", "pk").values_list("pk", flat=True)
+        stale = results.exclude(last_verified__gte=cutoff).order_by("name", "pk").values_list("pk", flat=True)
+        ids = list(fresh[start:stop])
+        if len(ids) < stop - start:
+            fresh_total = start + len(ids) if ids else fresh.count()
+            skip = max(0, start - fresh_total)
+            ids += list(stale[skip : skip + (stop - start - len(ids))])
+        return ids
+
     def facet_counts(self):
-        counts = {}
-        for name, (through, slug_column) in M2M_FILTERS.items():
-            rows = (
-                through.objects.filter(provider__in=self.providers(leave_out=name))
-                .values(slug_column)
-                .annotate(n=Count("provider_id"))
-            )
-            counts[name] = {row[slug_column]: row["n"] for row in rows}
-        for name, fields in [("age", AGE_FIELDS), ("payment", PAYMENT_FIELDS)]:
-            totals = self.providers(leave_out=name).aggregate(
-                **{value: Count("id", filter=Q(**{column: True})) for value, column in fields.items()}
-            )
-            counts[name] = totals
-        counts["telehealth"] = self.providers(leave_out="telehealth").filter(telehealth=True).count()
-        counts["accepting"] = self.providers(leave_out="accepting").filter(accepting_new_clients=True).count()
+        """Each option's count: the results the search would give with that option chosen instead.
+
+        One query: a provider in the area that misses no wanted filter counts for every value it has; one
+        that misses exactly one counts only for that filter's values. None when the area is too large.
+        """
+        area = self.area().order_by()
+        if area.values("pk")[: FACET_LIMIT + 1].count() > FACET_LIMIT:
+            return None
+        wanted = list(self.wanted.items())
+        columns = {
+            f"m{index}": Cast(has_facet(name, value), IntegerField()) for index, (name, value) in enumerate(wanted)
+        }
+        if self.place is not None:
+            columns["near"] = Cast("is_near", IntegerField())
+        area_sql, area_params = area.values("id", **columns).query.sql_with_params()
+        misses = " + ".join(f"(1 - a.m{index})" for index in range(len(wanted))) or "0"
+        clauses, params = [], []
+        if wanted:
+            clauses.append(f"(f.name NOT IN ({', '.join(['%s'] * len(wanted))}) AND {misses} = 0)")
+            params += [name for name, _ in wanted]
+            for index, (name, _) in enumerate(wanted):
+                clauses.append(f"(f.name = %s AND {misses} - (1 - a.m{index}) = 0)")
+                params.append(name)
+        else:
+            clauses.append("1 = 1")
+        condition = f"f.name <> %s AND ({' OR '.join(clauses)})"
+        params.insert(0, LICENSED_IN)
+        if self.place is not None and "telehealth" not in self.wanted:
+            # Licensed-only telehealth providers would appear only once telehealth is ticked.
+            condition = f"({condition}) AND (a.near = 1 OR f.name = %s)"
+            params.append("telehealth")
+        # Materialised first, so the database works out the (small) area before touching any facet rows.
+        sql = (
+            f"WITH a AS MATERIALIZED ({area_sql}) "
+            f"SELECT f.name, f.value, COUNT(*) FROM a JOIN {ProviderFacet._meta.db_table} f ON f.provider_id = a.id "
+            f"WHERE {condition} GROUP BY f.name, f.value"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*area_params, *params])
+            rows = cursor.fetchall()
+        return self.counts_by_option(rows)
+
+    def counts_by_option(self, rows):
+        """Rows of (facet, value, count) as the form's options see them: slugs, choice values, or a number."""
+        counts = {name: {} for name in [*FACET_RELATIONS, "age", "payment"]}
+        counts.update({name: 0 for name in FACET_FLAGS})
+        slugs = {name: {str(pk): slug for slug, pk in ids.items()} for name, ids in self.term_ids.items()}
+        for name, value, number in rows:
+            if name in FACET_FLAGS:
+                counts[name] = number
+            elif name in FACET_RELATIONS:
+                if value in slugs.get(name, {}):
+                    counts[name][slugs[name][value]] = number
+            else:
+                counts[name][value] = number
         return counts
 
-    def ordered(self):
-        """The matching providers in the requested order: fresh listings before ones not verified recently."""
-        providers = self.providers().with_freshness()
-        sort = self.criteria["sort"]
-        if sort == "distance":
-            rows = providers.values_list("id", "stale_rank", "name")
-            far = (float("inf"),)
-            rows = sorted(rows, key=lambda row: (row[1], self.distances.get(row[0], far)[0], row[2]))
-            return [row[0] for row in rows]
-        if sort == "recent":
-            return providers.order_by("stale_rank", "-last_verified", "name").for_cards()
-        return providers.order_by("stale_rank", "name").for_cards()
-
     def run(self, per_page=None):
-        paginator = Paginator(self.ordered(), per_page or PER_PAGE)
+        results = OrderedResults(self)
+        paginator = Paginator(results, per_page or PER_PAGE, allow_empty_first_page=True)
         requested = self.criteria.get("page") or 1
         message = ""
         if requested > paginator.num_pages:
-            message = (
-                f"There {'is' if paginator.num_pages == 1 else 'are'} only {paginator.num_pages} "
-                f"page{'s' if paginator.num_pages != 1 else ''} of results, so we are showing the last one."
-            )
+            if results.capped:
+                message = (
+                    f"We show the first {RESULT_CAP:,} results, so we are showing the last page of those. "
+                    "Add a place or a filter to narrow the search."
+                )
+            else:
+                message = (
+                    f"There {'is' if paginator.num_pages == 1 else 'are'} only {paginator.num_pages} "
+                    f"page{'s' if paginator.num_pages != 1 else ''} of results, so we are showing the last one."
+                )
             requested = paginator.num_pages
         page = paginator.page(requested)
-        if self.criteria["sort"] == "distance":
-            by_id = Provider.objects.for_cards().in_bulk(list(page.object_list))
-            page.object_list = [by_id[pk] for pk in page.object_list]
-        else:
-            page.object_list = list(page.object_list)
-        for provider in page.object_list:
+        self.mark_distances(page.object_list)
+        return SearchOutcome(
+            page=page,
+            total=paginator.count,
+            capped=results.capped,
+            facets=self.facet_counts(),
+            page_message=message,
+        )
+
+    def mark_distances(self, providers):
+        """Each shown provider's nearest location within reach, worked out from its prefetched locations."""
+        for provider in providers:
             provider.distance, provider.nearest_location = None, None
-            if self.distances and provider.pk in self.distances:
-                provider.distance, location_id = self.distances[provider.pk]
-                provider.nearest_location = next(loc for loc in provider.locations.all() if loc.pk == location_id)
-        return SearchOutcome(page=page, total=paginator.count, facets=self.facet_counts(), page_message=message)
+            if self.place is None:
+                continue
+            reachable = [
+                (great_circle_miles(self.place.latitude, self.place.longitude, loc.latitude, loc.longitude), loc)
+                for loc in provider.locations.all()
+            ]
+            reachable = [(miles, loc) for miles, loc in reachable if miles <= self.miles]
+            if reachable:
+                provider.distance, provider.nearest_location = min(reachable, key=lambda pair: pair[0])

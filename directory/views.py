@@ -16,7 +16,7 @@ def search(request):
     if form.is_bound:
         form.is_valid()
     criteria = form.criteria() if form.is_bound else {"place": None, "radius": 25, "sort": "name", "page": 1}
-    outcome = DirectorySearch(criteria).run()
+    outcome = DirectorySearch(criteria, term_ids=form.term_ids).run()
     context = {
         "form": form,
         "criteria": criteria,

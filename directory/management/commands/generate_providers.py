@@ -1,4 +1,4 @@
-"""Synthetic providers for scale tests: bulk inserts, so 100,000 load in minutes."""
+"""Synthetic providers for scale tests: bulk inserts of providers, locations, relations and facets."""
 
 import random
 from datetime import timedelta
@@ -12,8 +12,9 @@ from content.models import Page
 from directory.geo import _index
 from directory.models import AGE_FIELDS, PAYMENT_FIELDS, Language, Location, Provider, Specialty
 
-BATCH = 2000
+BATCH = 5000
 FIRST = ["Avery", "Jordan", "Riley", "Sam", "Casey", "Morgan", "Quinn", "Rowan", "Skyler", "Taylor"]
+STATES = ["CA", "NY", "TX", "FL", "IL", "PA", "OH", "GA", "NC", "MI", "WA", "OR"]
 PLACES = ["Maple", "Harbor", "Cedar", "Willow", "Summit", "River", "Meadow", "Oak", "Pine", "Lake"]
 
 
@@ -43,6 +44,8 @@ class Command(BaseCommand):
                     if not providers[0].pk:  # databases that do not return ids from bulk inserts
                         providers = list(Provider.objects.order_by("-pk")[:size])[::-1]
                     self.related(rng, providers, zips, therapies, levels, specialties, languages)
+                    # Bulk inserts send no signals, so the search facets are written here.
+                    Provider.objects.filter(pk__in=[provider.pk for provider in providers]).refresh_facets()
                 bar.update(size)
         if connection.vendor == "postgresql":
             # Fresh statistics, or the planner keeps estimating the tables as nearly empty.
@@ -52,6 +55,7 @@ class Command(BaseCommand):
 
     def provider(self, rng, number, today):
         kind = rng.choice(Provider.Kind.values)
+        telehealth = rng.random() < 0.6
         name = f"Synthetic {rng.choice(FIRST)} {rng.choice(PLACES)} {number:06d}"
         flags = {field: rng.random() < 0.5 for field in [*AGE_FIELDS.values(), *PAYMENT_FIELDS.values()]}
         return Provider(
@@ -60,7 +64,8 @@ class Command(BaseCommand):
             slug=f"synthetic-{number:06d}",
             external_id=f"synthetic-{number:06d}",
             description="Synthetic listing generated for scale testing. Not a real provider.",
-            telehealth=rng.random() < 0.6,
+            telehealth=telehealth,
+            telehealth_states=rng.choice(STATES) if telehealth and rng.random() < 0.3 else "",
             accepting_new_clients=rng.random() < 0.7,
             status=Provider.Status.PUBLISHED,
             source="generate_providers",
