@@ -21,7 +21,6 @@ from .models import (
     Location,
     Provider,
     ProviderFacet,
-    Specialty,
     stale_cutoff,
 )
 
@@ -43,14 +42,20 @@ class SearchOutcome:
 
 
 def keyword_filter(query):
+    """Providers whose name, description or an issue they treat contains every word.
+
+    Each word's three matches are a union, so each can use its own index (trigram indexes on PostgreSQL).
+    """
     condition = Q()
     for word in query.split()[:8]:
-        specialty_match = Provider.specialties.through.objects.filter(
-            specialty__in=Specialty.objects.filter(name__icontains=word)
+        by_name = Provider.objects.filter(name__icontains=word).order_by().values("pk")
+        by_description = Provider.objects.filter(description__icontains=word).order_by().values("pk")
+        by_issue = (
+            Provider.specialties.through.objects.filter(specialty__name__icontains=word)
+            .order_by()
+            .values("provider_id")
         )
-        condition &= (
-            Q(name__icontains=word) | Q(description__icontains=word) | Q(id__in=specialty_match.values("provider_id"))
-        )
+        condition &= Q(pk__in=by_name.union(by_description, by_issue))
     return condition
 
 

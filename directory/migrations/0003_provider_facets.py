@@ -48,16 +48,26 @@ def fill_facets(apps, schema_editor):
     )
 
 
+# Facet names and values go together ("level" with a page id, "age" with "teens"): without statistics on
+# the pair, PostgreSQL multiplies their frequencies and underestimates common filters a hundredfold.
+FACET_STATISTICS = "directory_providerfacet_name_value"
+
+
 def create_trigram_indexes(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         for index, expression in TRIGRAM_INDEXES.items():
             schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {index} ON directory_provider USING gin ({expression})")
+        schema_editor.execute(
+            f"CREATE STATISTICS IF NOT EXISTS {FACET_STATISTICS} (mcv, dependencies) "
+            "ON name, value FROM directory_providerfacet"
+        )
 
 
 def drop_trigram_indexes(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         for index in TRIGRAM_INDEXES:
             schema_editor.execute(f"DROP INDEX IF EXISTS {index}")
+        schema_editor.execute(f"DROP STATISTICS IF EXISTS {FACET_STATISTICS}")
 
 
 class Migration(migrations.Migration):

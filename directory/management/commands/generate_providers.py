@@ -86,13 +86,24 @@ class Command(BaseCommand):
                                         ("specialties", specialties, 3), ("languages", languages, 2)]:  # fmt: skip
             if not choices:
                 continue
-            through = getattr(Provider, relation).through
-            target = through._meta.get_field(
-                next(f.name for f in through._meta.fields if f.name not in ("id", "provider"))
-            ).attname
+            field = Provider._meta.get_field(relation)
+            through = field.remote_field.through
+            columns = ["provider_id", through._meta.get_field(field.m2m_reverse_field_name()).column]
             rows = [
-                through(provider_id=provider.pk, **{target: choice})
+                (provider.pk, choice)
                 for provider in providers
                 for choice in rng.sample(choices, k=min(len(choices), rng.randint(1, most)))
             ]
-            through.objects.bulk_create(rows, ignore_conflicts=True)
+            insert_rows(through._meta.db_table, columns, rows)
+
+
+def insert_rows(table, columns, rows, per_statement=500):
+    """Plain multi-row INSERTs: hundreds of thousands of relation rows without building a model for each."""
+    values = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            cursor.execute(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([values] * len(chunk))}",
+                [value for row in chunk for value in row],
+            )
