@@ -1,0 +1,57 @@
+"""Each page type sends a fixed number of queries, whatever the size of the data behind it.
+
+Every page is asked for with a cookie, so the whole-page cache for cookie-less readers does not answer and
+the view really runs; the crisis banner's numbers are warmed first, as they are on a running site.
+"""
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from directory.models import Provider
+
+pytestmark = pytest.mark.django_db
+
+PAGES = {
+    "/": 1,
+    "/learn/": 1,
+    "/learn/what-is-self-harm/": 3,
+    "/levels-of-care/": 1,
+    "/levels-of-care/intensive-outpatient/": 3,
+    "/therapies/": 1,
+    "/therapies/dbt/": 4,
+    "/helping-someone/": 1,
+    "/helping-someone/supporting-a-teenager/": 3,
+    "/crisis/": 1,
+    "/search/?q=coping": 1,
+    # The directory: menus (5), count, area size, option counts, the page's ids, the cards with their
+    # relations (8); a page that runs from recently verified listings into older ones asks once more.
+    "/directory/": 17,
+    "/directory/?near=10001&radius=100": 17,
+    "/directory/?near=90012&radius=100&sort=distance&telehealth=1&therapy=dbt": 17,
+    "/directory/?q=Harbor&sort=name": 17,
+    "/directory/?level=intensive-outpatient&payment=medicaid&accepting=1": 17,
+}
+
+
+def queries_for(client, url):
+    client.cookies["reader"] = "measured"
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(captured)
+
+
+@pytest.mark.parametrize("url, expected", PAGES.items())
+def test_each_page_type_sends_a_fixed_number_of_queries(client, url, expected):
+    assert queries_for(client, url) == expected
+
+
+def test_query_counts_stay_the_same_with_more_listings(client):
+    profile = Provider.objects.published().first().get_absolute_url()
+    before = {url: queries_for(client, url) for url in [*PAGES, profile]}
+    call_command("generate_providers", count=150, verbosity=0)
+    after = {url: queries_for(client, url) for url in [*PAGES, profile]}
+    assert after == before
