@@ -109,12 +109,19 @@ class Page(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ARTICLE)
     audience = models.CharField(max_length=20, choices=Audience.choices, default=Audience.BOTH)
     summary = models.CharField(
-        max_length=300, help_text="Two sentences that answer the page's question. Used on cards and by search engines."
+        max_length=300,
+        help_text=(
+            "Two short sentences that answer the page's question, at a US grade 8 reading level or below "
+            "(a test checks). Used on cards and by search engines."
+        ),
     )
     content_note = models.CharField(
         max_length=300,
         blank=True,
-        help_text="Shown above the body. Use it when a page discusses injury, scars or suicide.",
+        help_text=(
+            "A short, calm note shown above the summary, e.g. 'This page talks about suicide in general terms.' "
+            "Every page that discusses suicide, abuse, restraint, injury or scars needs one."
+        ),
     )
     body = models.TextField(
         help_text="Markdown. Start headings at ##. Cite a source after a claim with [@key], e.g. [@nice-ng225]."
@@ -264,10 +271,14 @@ class LevelFacts(models.Model):
 
 class TherapyFacts(models.Model):
     class Evidence(models.TextChoices):
-        STRONG = "strong", "Strong"
-        MODERATE = "moderate", "Moderate"
-        EMERGING = "emerging", "Emerging"
-        LIMITED = "limited", "Limited"
+        """How sure the current Cochrane reviews are, in their own GRADE words, never a stronger word of ours."""
+
+        HIGH = "high", "High certainty"
+        MODERATE = "moderate", "Moderate certainty"
+        LOW = "low", "Low certainty"
+        VERY_LOW = "very_low", "Very low certainty"
+        UNCERTAIN = "uncertain", "Uncertain"
+        NOT_ASSESSED = "not_assessed", "Not assessed in the Cochrane reviews"
 
     page = models.OneToOneField(Page, on_delete=models.CASCADE, related_name="therapy_facts")
     full_name = models.CharField(max_length=200)
@@ -276,7 +287,14 @@ class TherapyFacts(models.Model):
     typical_length = models.CharField(max_length=200)
     developed_for = models.CharField(max_length=300)
     evidence = models.CharField(
-        "evidence for self-harm", max_length=20, choices=Evidence.choices, help_text="For self-harm specifically."
+        "evidence for self-harm",
+        max_length=20,
+        choices=Evidence.choices,
+        help_text=(
+            "For self-harm specifically, in the GRADE certainty words of the current Cochrane reviews "
+            "(Witt et al. 2021). 'Uncertain' when research cannot yet say whether it lowers self-harm and no review "
+            "word has been confirmed; 'Not assessed' when the reviews include no trial of this therapy."
+        ),
     )
     evidence_summary = models.CharField(max_length=500)
     evidence_sources = models.ManyToManyField(Source, blank=True, related_name="+")

@@ -2,6 +2,11 @@
 
 Checked on 2026-11-25 against each operator's published guidance (the source_url of each entry).
 988's "press 3" option for LGBTQ+ young people ended in July 2025, so it is not listed.
+988 in Spanish (press 2, text AYUDA, chat): 988lifeline.org/get-help/what-to-expect. 988 in ASL ("ASL Now"):
+SAMHSA's announcement of 8 September 2023; direct 988 dialing from a videophone was announced as coming, but no
+source confirmed it had started, so it is not listed. Crisis Text Line in Spanish (text AYUDA to 741741, or
+WhatsApp 442-AYUDAME): crisistextline.org/blog/2021/10/15/hola-crisis-text-line-is-now-available-in-spanish,
+repeated in its October 2023 announcement.
 """
 
 from datetime import date
@@ -25,12 +30,33 @@ RESOURCES = [
         "text_number": "988",
         "chat_url": "https://988lifeline.org/chat/",
         "tty": "TTY users: use your preferred relay service or dial 711, then 988.",
-        "languages": "English and Spanish; interpreters for many other languages by phone",
+        "languages": "English and Spanish by phone, text and chat; interpreters for many other languages by phone",
         "audience": "Anyone in the US, of any age, for themselves or someone else",
-        "options": "Press 1 for the Veterans Crisis Line\nPress 2 for support in Spanish",
+        "options": (
+            "Press 1 for the Veterans Crisis Line\n"
+            "Press 2 for support in Spanish\n"
+            "Text AYUDA to 988 for support in Spanish by text"
+        ),
         "banner_role": "primary",
         "order": 10,
-        "source_url": "https://988lifeline.org/get-help/",
+        "source_url": "https://988lifeline.org/get-help/what-to-expect",
+    },
+    {
+        "slug": "988-asl",
+        "name": "988 Lifeline in American Sign Language",
+        "purpose": (
+            "A video call with a trained 988 crisis counselor who uses American Sign Language (ASL). "
+            'Go to the 988 Lifeline website, select the "ASL Now" button and follow the steps.'
+        ),
+        "chat_url": "https://988lifeline.org/",
+        "languages": "American Sign Language",
+        "hours": "See the 988 Lifeline website for hours",
+        "audience": "People who are Deaf, DeafBlind, DeafDisabled, hard of hearing or late-deafened and use ASL",
+        "order": 15,
+        "source_url": (
+            "https://www.samhsa.gov/newsroom/press-announcements/20230908/"
+            "988-suicide-crisis-lifeline-adds-american-sign-language-services-deaf-hard-of-hearing-callers"
+        ),
     },
     {
         "slug": "911",
@@ -72,6 +98,8 @@ RESOURCES = [
         ),
         "text_number": "741741",
         "text_keyword": "HOME",
+        "options": "For support in Spanish, text AYUDA to 741741\nIn Spanish on WhatsApp: message 442-AYUDAME",
+        "languages": "English and Spanish",
         "audience": "Anyone in the US",
         "order": 40,
         "source_url": "https://www.crisistextline.org/",

@@ -4,6 +4,7 @@ import re
 from collections import Counter
 
 import pytest
+import textstat
 
 from content.loader import DATA_DIR, read_page_file, read_sources
 from content.models import Page
@@ -54,6 +55,25 @@ def test_every_source_has_a_real_looking_link_and_a_known_kind():
         if source.get("doi"):
             assert re.fullmatch(r"10\.\d{4,9}/\S+", source["doi"]), key
             assert source["url"] in (f"https://doi.org/{source['doi']}",) or "doi.org" not in source["url"], key
+
+
+def published_pages():
+    return list(Page.objects.published().order_by("slug"))
+
+
+def test_every_published_summary_reads_at_us_grade_8_or_below():
+    hard = {
+        page.slug: round(textstat.flesch_kincaid_grade(page.summary), 1)
+        for page in published_pages()
+        if textstat.flesch_kincaid_grade(page.summary) > 8
+    }
+    assert hard == {}, "summaries are what a reader in distress sees first: use short sentences and everyday words"
+
+
+def test_every_page_that_discusses_suicide_abuse_or_restraint_has_a_content_note():
+    sensitive = re.compile(r"\b(suicid\w*|abus\w*|restrain\w*|restraint|seclusion)\b", re.IGNORECASE)
+    missing = [page.slug for page in published_pages() if sensitive.search(page.body_text) and not page.content_note]
+    assert missing == []
 
 
 def test_no_page_has_an_image():

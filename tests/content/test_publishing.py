@@ -86,10 +86,10 @@ def test_a_page_at_the_wrong_section_redirects_to_its_own(client):
     assert response["Location"] == "/therapies/dbt/"
 
 
-def test_a_content_note_is_shown_above_the_body(client):
+def test_a_content_note_is_shown_above_the_summary(client):
     page = Page.objects.exclude(content_note="").filter(kind="article").first()
     html = client.get(page.get_absolute_url()).content.decode()
-    assert html.index("Content note:") < html.index("Sources</h2>")
+    assert html.index("Content note:") < html.index('<p class="lead">') < html.index("Sources</h2>")
 
 
 def test_comparison_tables_list_every_level_and_therapy(client):
