@@ -139,7 +139,11 @@ def site(neutral_site, tmp_path_factory):
         provider_path = re.search(r'href="(/directory/[a-z0-9-]+/)"', response.read().decode()).group(1)
     yield Site(url, neutral_site, provider_path)
     server.terminate()
-    server.wait(timeout=10)
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:  # a busy machine can keep gunicorn's graceful stop waiting
+        server.kill()
+        server.wait()
 
 
 PAGE_TYPES = {
