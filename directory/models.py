@@ -185,7 +185,7 @@ class Provider(models.Model):
         HIDDEN = "hidden", "Hidden"
 
     kind = models.CharField(max_length=20, choices=Kind.choices, db_index=True)
-    name = models.CharField(max_length=200, db_index=True)
+    name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True)
     external_id = models.CharField(
         max_length=100,
@@ -207,25 +207,25 @@ class Provider(models.Model):
         limit_choices_to={"kind": Page.Kind.LEVEL, "level_facts__isnull": False},
         verbose_name="levels of care",
     )
-    serves_children = models.BooleanField(default=False, db_index=True)
-    serves_teens = models.BooleanField(default=False, db_index=True)
-    serves_adults = models.BooleanField(default=False, db_index=True)
-    serves_older_adults = models.BooleanField(default=False, db_index=True)
+    serves_children = models.BooleanField(default=False)
+    serves_teens = models.BooleanField(default=False)
+    serves_adults = models.BooleanField(default=False)
+    serves_older_adults = models.BooleanField(default=False)
     populations = models.ManyToManyField(Population, blank=True, verbose_name="populations served")
     languages = models.ManyToManyField(Language, blank=True)
     insurers = models.ManyToManyField(Insurer, blank=True, verbose_name="insurers accepted")
-    accepts_medicaid = models.BooleanField(default=False, db_index=True)
-    accepts_medicare = models.BooleanField(default=False, db_index=True)
-    sliding_scale = models.BooleanField(default=False, db_index=True)
-    self_pay = models.BooleanField(default=False, db_index=True)
+    accepts_medicaid = models.BooleanField(default=False)
+    accepts_medicare = models.BooleanField(default=False)
+    sliding_scale = models.BooleanField(default=False)
+    self_pay = models.BooleanField(default=False)
     fee_min = models.PositiveIntegerField(null=True, blank=True, help_text="US dollars per session")
     fee_max = models.PositiveIntegerField(null=True, blank=True, help_text="US dollars per session")
     in_person = models.BooleanField(default=True)
-    telehealth = models.BooleanField(default=False, db_index=True)
+    telehealth = models.BooleanField(default=False)
     telehealth_states = models.CharField(
         max_length=200, blank=True, help_text="Two-letter states where licensed for telehealth, e.g. CA, OR"
     )
-    accepting_new_clients = models.BooleanField(default=True, db_index=True)
+    accepting_new_clients = models.BooleanField(default=True)
     phone = models.CharField(max_length=30, blank=True)
     email = models.EmailField(blank=True)
     website = models.URLField(blank=True)
@@ -337,7 +337,8 @@ class ProviderFacet(models.Model):
     writes, so the search tests every filter and counts every option against one indexed table.
     """
 
-    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="facets")
+    # The unique constraint below starts with provider, so it already indexes lookups by provider.
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="facets", db_index=False)
     name = models.CharField(max_length=20)
     value = models.CharField(max_length=40)
 
