@@ -73,10 +73,6 @@ class PageAdminForm(forms.ModelForm):
         ),
     )
 
-    class Meta:
-        model = Page
-        fields = "__all__"
-
     def clean(self):
         cleaned_data = super().clean()
 
