@@ -93,7 +93,7 @@ class PageAdminForm(forms.ModelForm):
             self.add_error(
                 "warning_override_reason",
                 f"This page has {len(self.safe_messaging_warnings)} safe-messaging warning(s), listed at the top. "
-                "Fix them, or give a reason for publishing anyway. Nothing was published.",
+                "Fix them, or give a reason for publishing anyway. Nothing was saved or published.",
             )
         return cleaned_data
 

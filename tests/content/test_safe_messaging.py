@@ -85,7 +85,7 @@ def test_publishing_with_warnings_and_no_reason_is_refused(reviewer_client, page
     )
     assert not response.redirect_chain
     html = response.content.decode()
-    assert "give a reason for publishing anyway. Nothing was published." in html
+    assert "give a reason for publishing anyway. Nothing was saved or published." in html
     assert any("Number without a source" in warning for warning in warnings_in(response))
     page.refresh_from_db()
     assert page.status == Page.Status.REVIEW
