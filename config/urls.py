@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from content.views import favicon
 from crisis.views import healthz
 
 admin.site.site_header = "Self-harm help: editors and moderators"
@@ -11,5 +12,6 @@ urlpatterns = [
     path("crisis/", include("crisis.urls")),
     path("directory/", include("directory.urls")),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
 ]

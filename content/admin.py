@@ -1,8 +1,10 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Citation, LevelFacts, Page, Reviewer, Source, TherapyFacts
+from .safe_messaging import check_page
 
 PUBLISH_PERMISSION = "content.publish_page"
 REVIEW_FIELDS = ["reviewer", "reviewed_on", "next_review_due"]
@@ -50,8 +52,55 @@ class CitationInline(admin.TabularInline):
         return False
 
 
+class PageAdminForm(forms.ModelForm):
+    """Runs the safe-messaging checks on pages going to review or publication.
+
+    The checks only warn: an editor can still save. Publishing a page that has warnings needs a reason,
+    which is kept as the change reason in the page's history.
+    """
+
+    CHECKED_STATUSES = {Page.Status.REVIEW, Page.Status.PUBLISHED}
+
+    warning_override_reason = forms.CharField(
+        label="Reason for publishing despite warnings",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 80}),
+        help_text=(
+            "Only needed to publish a page that has safe-messaging warnings (shown at the top after saving). "
+            "Say why it is right to publish anyway, for example: the number is cited in the next sentence. "
+            "The reason is kept in the page's history."
+        ),
+    )
+
+    def clean(self):
+        cleaned_data = super().clean()
+
+        def value(name):
+            return cleaned_data.get(name, getattr(self.instance, name)) or ""
+
+        status = value("status")
+        self.safe_messaging_warnings = []
+        if status in self.CHECKED_STATUSES:
+            self.safe_messaging_warnings = check_page(
+                value("title"), value("summary"), value("content_note"), value("body")
+            )
+        if (
+            status == Page.Status.PUBLISHED
+            and self.safe_messaging_warnings
+            and not cleaned_data.get("warning_override_reason", "").strip()
+        ):
+            self.add_error(
+                "warning_override_reason",
+                f"This page has {len(self.safe_messaging_warnings)} safe-messaging warning(s), listed at the top. "
+                "Fix them, or give a reason for publishing anyway. Nothing was saved or published.",
+            )
+        return cleaned_data
+
+
 @admin.register(Page)
 class PageAdmin(SimpleHistoryAdmin):
+    form = PageAdminForm
     list_display = ["title", "kind", "status", "reviewer", "reviewed_on", "next_review_due", "preview_link"]
     list_filter = [ReviewDueFilter, "status", "kind", "audience"]
     list_select_related = ["reviewer"]
@@ -77,9 +126,10 @@ class PageAdmin(SimpleHistoryAdmin):
             {
                 "description": (
                     "Only Reviewers can publish or set review dates. A published page needs a reviewer, "
-                    "a review date and at least one citation."
+                    "a review date and at least one citation. Saving a page for review or publishing runs the "
+                    "safe-messaging checks; publishing over a warning needs a reason."
                 ),
-                "fields": ["status", *REVIEW_FIELDS],
+                "fields": ["status", *REVIEW_FIELDS, "warning_override_reason"],
             },
         ),
         ("Related pages", {"fields": ["related"]}),
@@ -88,6 +138,23 @@ class PageAdmin(SimpleHistoryAdmin):
     @admin.display(description="Preview")
     def preview_link(self, obj):
         return format_html('<a href="{}">View</a>', obj.get_absolute_url())
+
+    def save_model(self, request, obj, form, change):
+        reason = form.cleaned_data.get("warning_override_reason", "").strip()
+        if reason and form.safe_messaging_warnings:
+            obj._change_reason = f"Published despite warnings: {reason}"
+        super().save_model(request, obj, form, change)
+        self.show_warnings(request, form)
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        form = context["adminform"].form
+        if form.is_bound and form.errors:
+            self.show_warnings(request, form)
+        return super().render_change_form(request, context, *args, **kwargs)
+
+    def show_warnings(self, request, form):
+        for warning in getattr(form, "safe_messaging_warnings", []):
+            messages.warning(request, f"Safe messaging: {warning}")
 
     def can_publish(self, request):
         return request.user.has_perm(PUBLISH_PERMISSION)

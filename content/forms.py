@@ -29,3 +29,66 @@ class SiteSearchForm(forms.Form):
 
     def clean_q(self):
         return clean_text(self.cleaned_data["q"])
+
+
+class StartForm(forms.Form):
+    """The "Where do I start?" questions, answered one at a time through the query string.
+
+    Navigation only: the answers choose which pages to show, never a score or a prediction.
+    """
+
+    QUESTIONS = ["danger", "who", "age", "need"]
+    AGE_CHOICES = [
+        ("children", "Child (under 13)"),
+        ("teens", "Teenager (13 to 17)"),
+        ("adults", "Adult (18 to 64)"),
+        ("older_adults", "Older adult (65 or over)"),
+    ]
+    NEED_CHOICES = [
+        ("understand", "Understand what is happening"),
+        ("urge", "Get through an urge to self-harm"),
+        ("care", "Find care, such as therapy"),
+        ("talk", "Talk to someone"),
+        ("appointment", "Get ready for an appointment"),
+    ]
+    MISSING = {
+        "danger": "Choose yes or no. If you are not sure, choose yes.",
+        "who": "Choose whether this is for you or for someone you care about.",
+        "age": "Choose an age group.",
+        "need": "Choose what would help most right now.",
+    }
+
+    danger = forms.ChoiceField(required=False, choices=[("yes", "Yes"), ("no", "No")])
+    who = forms.ChoiceField(required=False, choices=[("me", "For me"), ("someone", "For someone I care about")])
+    age = forms.ChoiceField(required=False, choices=AGE_CHOICES)
+    need = forms.ChoiceField(required=False, choices=NEED_CHOICES)
+    step = forms.ChoiceField(required=False, choices=[(name, name) for name in QUESTIONS], widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.QUESTIONS:
+            self.fields[name].error_messages["invalid_choice"] = (
+                "That answer is not one of the choices. " + self.MISSING[name]
+            )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        step = cleaned_data.get("step")
+        if step and not cleaned_data.get(step) and step not in self.errors:
+            self.add_error(step, self.MISSING[step])
+        return cleaned_data
+
+    def answers(self):
+        """The valid answers given so far, in the order the questions are asked."""
+        if not self.is_bound:
+            return {}
+        errors = self.errors  # validates the form the first time it is read
+        return {
+            name: self.cleaned_data[name]
+            for name in self.QUESTIONS
+            if self.cleaned_data.get(name) and name not in errors
+        }
+
+    def next_question(self):
+        answers = self.answers()
+        return next((name for name in self.QUESTIONS if name not in answers), None)

@@ -143,7 +143,11 @@ class Page(models.Model):
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = PageQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["body_html", "body_text", "headings", "curated_hash"])
+    # A text change reason: a reviewer's reason for publishing over safe-messaging warnings can be long.
+    history = HistoricalRecords(
+        excluded_fields=["body_html", "body_text", "headings", "curated_hash"],
+        history_change_reason_field=models.TextField(null=True),
+    )
 
     class Meta:
         ordering = ["order", "title"]

@@ -1,8 +1,15 @@
-from django.http import Http404
-from django.shortcuts import redirect, render
+from functools import cache
 
-from .forms import SiteSearchForm
-from .models import Page
+from django.contrib.staticfiles import finders
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import cache_control
+
+from .forms import SiteSearchForm, StartForm
+from .models import Page, Source
+from .start_path import directory_links, suggested_pages
+
+SAFETY_PLAN_SOURCES = ["stanley-2012"]
 
 FEATURED = [
     "what-is-self-harm",
@@ -79,3 +86,36 @@ def search(request):
         if query:
             results = Page.objects.published().search(query)
     return render(request, "content/search.html", {"form": form, "query": query, "results": results})
+
+
+def safety_plan(request):
+    sources = Source.objects.filter(key__in=SAFETY_PLAN_SOURCES)
+    return render(request, "content/safety_plan.html", {"sources": sources})
+
+
+def start(request):
+    form = StartForm(request.GET or None)
+    answers = form.answers()
+    if answers.get("danger") == "yes":
+        return redirect("crisis:page")
+    question = form.next_question()
+    context = {"form": form, "answers": answers, "question": question}
+    if question is None:
+        context["pages"] = suggested_pages(answers["who"], answers["age"], answers["need"])
+        context["directory_links"] = directory_links(answers["age"], answers["need"])
+    else:
+        context["field"] = form[question]
+        context["earlier"] = {name: value for name, value in answers.items() if name != question}
+    return render(request, "content/start.html", context)
+
+
+@cache
+def favicon_svg():
+    with open(finders.find("favicon.svg"), "rb") as file:
+        return file.read()
+
+
+@cache_control(max_age=86400, public=True)
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page links to; answer with the site's icon."""
+    return HttpResponse(favicon_svg(), content_type="image/svg+xml")

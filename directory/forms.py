@@ -1,7 +1,7 @@
 import re
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Submit
+from crispy_forms_gds.layout import Div, Field, Layout, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -126,7 +126,8 @@ class HoneypotMixin(forms.Form):
         helper.disable_csrf = True  # these anonymous forms use same_origin_post instead of a cookie
         helper.layout = Layout(
             *fields,
-            Field("company_website", wrapper_class="honeypot", autocomplete="off", tabindex="-1"),
+            # Off screen, silent to screen readers and skipped by Tab: only bots fill it in.
+            Div(Field("company_website", autocomplete="off", tabindex="-1"), css_class="honeypot", aria_hidden="true"),
             Submit("submit", submit_label),
         )
         return helper

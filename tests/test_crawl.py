@@ -44,6 +44,7 @@ def test_every_internal_link_works(crawled):
     broken = {url: r.status_code for url, r in crawled.items() if r.status_code != 200}
     assert broken == {}
     assert len(crawled) > 1
+    assert {"/safety-plan/", "/start/", "/crisis/"} <= set(crawled), "the reader's tools are linked"
 
 
 def test_every_page_has_the_crisis_banner_before_main(crawled):

@@ -81,7 +81,13 @@ def test_a_reviewer_can_publish_and_set_review_dates(client):
     page.refresh_from_db()
     response = client.post(
         f"/admin/content/page/{page.pk}/change/",
-        change_form_data(page, status="published", reviewed_on="2026-11-01", next_review_due="2027-05-01"),
+        change_form_data(
+            page,
+            status="published",
+            reviewed_on="2026-11-01",
+            next_review_due="2027-05-01",
+            warning_override_reason="Checked by the reviewer; the flagged numbers are cited nearby.",
+        ),
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     page.refresh_from_db()
@@ -92,7 +98,10 @@ def test_a_reviewer_can_publish_and_set_review_dates(client):
 def test_every_edit_is_kept_in_history_and_can_be_reverted(admin_client):
     page = Page.objects.get(slug="recovery")
     original = page.summary
-    admin_client.post(f"/admin/content/page/{page.pk}/change/", change_form_data(page, summary="Changed summary."))
+    admin_client.post(
+        f"/admin/content/page/{page.pk}/change/",
+        change_form_data(page, summary="Changed summary.", warning_override_reason="Kept as it was."),
+    )
     page.refresh_from_db()
     assert page.summary == "Changed summary."
     assert page.history.count() >= 2

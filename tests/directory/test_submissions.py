@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core import mail
 
@@ -172,3 +174,11 @@ def test_hidden_and_pending_listings_are_not_public(client, admin_client):
     hidden = Provider.objects.exclude(status="published").first()
     assert client.get(hidden.get_absolute_url()).status_code == 404
     assert admin_client.get(hidden.get_absolute_url()).status_code == 200
+
+
+def test_the_honeypot_is_hidden_from_people_and_screen_readers_and_has_only_valid_attributes(client):
+    html = client.get("/directory/suggest/").content.decode()
+    assert "wrapper-class" not in html
+    wrapper = re.search(r'<div\s+class="honeypot"\s+aria-hidden="true">(.*?)</div>\s*</div>', html, re.S)
+    assert wrapper and 'name="company_website"' in wrapper.group(1)
+    assert 'tabindex="-1"' in wrapper.group(1)

@@ -162,6 +162,10 @@ PAGE_TYPES = {
     "directory-errors": "/directory/?near=00000&radius=7",
     "suggest": "/directory/suggest/",
     "crisis": "/crisis/",
+    "safety-plan": "/safety-plan/",
+    "start": "/start/",
+    "start-error": "/start/?danger=no&step=who",
+    "start-results": "/start/?danger=no&who=someone&age=teens&need=care",
     "not-found": "/no-such-page/",
     "admin-login": "/admin/login/",
 }

@@ -20,7 +20,9 @@ def test_no_axe_violations_at_wcag_22_aa(page, site, name):
     assert count == 0, report
 
 
-@pytest.mark.parametrize("name", ["home", "therapy", "directory-filtered", "profile", "crisis", "suggest"])
+@pytest.mark.parametrize(
+    "name", ["home", "therapy", "directory-filtered", "profile", "crisis", "suggest", "safety-plan", "start"]
+)
 def test_no_axe_violations_in_dark_mode(browser, site, name):
     context = browser.new_context(color_scheme="dark")
     page = context.new_page()
@@ -48,8 +50,12 @@ def test_forms_with_errors_have_no_axe_violations_and_link_errors_to_fields(page
 
 
 @pytest.mark.parametrize(
-    "name", ["home", "article", "therapy", "directory", "profile", "crisis", "suggest", "not-found"]
-)
+    "name",
+    [
+        "home", "article", "therapy", "directory", "profile", "crisis", "suggest", "not-found",
+        "levels", "guides", "therapies", "safety-plan", "start", "start-results",
+    ],
+)  # fmt: skip
 def test_headings_start_at_one_h1_and_never_skip_a_level(page, site, name):
     page.goto(site(page_paths(site)[name]))
     levels = page.eval_on_selector_all("h1, h2, h3, h4, h5, h6", "els => els.map(e => Number(e.tagName[1]))")

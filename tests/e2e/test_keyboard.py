@@ -29,7 +29,7 @@ def test_the_skip_link_moves_focus_to_the_main_content(page, site):
     assert page.evaluate("document.activeElement.id") == "main"
 
 
-@pytest.mark.parametrize("name", ["home", "directory", "suggest"])
+@pytest.mark.parametrize("name", ["home", "directory", "suggest", "safety-plan", "start", "start-results"])
 def test_every_control_is_reachable_by_tab_with_a_visible_focus_ring_and_no_trap(page, site, name):
     page.goto(site(page_paths(site)[name]))
     # Number every control a keyboard user should reach; a group of radios is one stop for Tab.
