@@ -13,7 +13,9 @@ Reading the version never raises: when it cannot be read, callers skip the cache
 """
 
 import logging
+import time
 import uuid
+import weakref
 from functools import partial
 
 from django.core.cache import caches
@@ -27,7 +29,10 @@ logger = logging.getLogger(__name__)
 
 CACHE_KEY = "pagecache:version"
 ROW = 1
+RETRY_CACHE_AFTER_SECONDS = 5
 _UNREAD = object()
+# Per cache connection (one per thread, new when settings change): when to try a failing cache again.
+_cache_unavailable_until = weakref.WeakKeyDictionary()
 
 
 def content_version(request=None):
@@ -42,15 +47,23 @@ def content_version(request=None):
             version = request._content_version = content_version()
         return version
     cache = caches["default"]
-    try:
-        if _kept_in_database(cache):
+    if _kept_in_database(cache):
+        try:
             return f"d{_database_version()}"
-        return _cache_version(cache)
-    except DatabaseError:
-        logger.exception("Content version unavailable from the database; serving pages uncached")
+        except DatabaseError:
+            logger.exception("Content version unavailable from the database; serving pages uncached")
+            return None
+    if time.monotonic() < _cache_unavailable_until.get(cache, 0):
+        return None
+    try:
+        version = _cache_version(cache)
     except Exception:
         logger.exception("Content version unavailable from the cache; serving pages uncached")
-    return None
+        version = None
+    if version is None:
+        # A hanging Redis costs a timeout per call: after one failure, leave it alone for a few seconds.
+        _cache_unavailable_until[cache] = time.monotonic() + RETRY_CACHE_AFTER_SECONDS
+    return version
 
 
 def bump_content_version(**signal_kwargs):
