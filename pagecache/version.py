@@ -21,7 +21,7 @@ from functools import partial
 from django.core.cache import caches
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -101,7 +101,13 @@ def _kept_in_database(cache):
 def _database_version():
     from .models import ContentVersion
 
-    return ContentVersion.objects.filter(pk=ROW).values_list("number", flat=True).first() or 0
+    # Plain SQL: this runs on every reader request, and building it through the ORM cost more than the
+    # rest of serving a cached page.
+    table = connection.ops.quote_name(ContentVersion._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT number FROM {table} WHERE id = %s", [ROW])
+        row = cursor.fetchone()
+    return row[0] if row else 0
 
 
 def _bump_database():

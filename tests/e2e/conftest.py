@@ -170,3 +170,16 @@ def page_paths(site):
         "profile": site.provider_path,
         "report": site.provider_path + "report/",
     }
+
+
+@pytest.fixture
+def staff_page(browser, site):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(site("/admin/login/"))
+    page.get_by_label("Username").fill(ADMIN_USERNAME)
+    page.get_by_label("Password").fill(ADMIN_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(site("/admin/"))
+    yield page
+    context.close()
