@@ -46,6 +46,16 @@ def env_int(name, default):
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
 
 
+def env_float(name, default):
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}") from None
+
+
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
@@ -79,6 +89,7 @@ INSTALLED_APPS = [
     "crisis",
     "content",
     "directory",
+    "pagecache",
 ]
 
 MIDDLEWARE = [
@@ -86,6 +97,10 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.middleware.PrivacyHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
+    # A cached page skips everything below; the headers added above are added to it too.
+    "pagecache.middleware.PageCacheMiddleware",
+    "pagecache.middleware.ReaderGZipMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -122,11 +137,26 @@ DATABASES = {
     )
 }
 
+# Redis is shared by all workers. Its errors are logged and ignored, with short timeouts, so a slow or
+# dead Redis costs the cache and never the page. Without it, each worker caches in its own memory.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": env_float("REDIS_CONNECT_TIMEOUT", 0.25),
+                "SOCKET_TIMEOUT": env_float("REDIS_TIMEOUT", 0.25),
+                "IGNORE_EXCEPTIONS": True,
+            },
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+# Whole pages for readers are cached until content changes; this only bounds memory. 0 turns it off.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 24 * 60 * 60)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

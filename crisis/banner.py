@@ -1,20 +1,24 @@
 """The crisis banner's numbers, with built-in values for when the database cannot help.
 
 The banner is on every page, error pages included, so it must never disappear and never raise.
+Its numbers are cached under the site's content version, which saving a crisis resource bumps, so a
+new number reaches every worker at once.
 """
 
 import logging
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError
+
+from pagecache.version import content_version
 
 from .links import sms_href, tel_href
 
 logger = logging.getLogger(__name__)
 
 CACHE_KEY = "crisis-banner"
-CACHE_SECONDS = 300
 
 
 @dataclass(frozen=True)
@@ -34,18 +38,25 @@ class BannerLine:
 FALLBACK = {"primary": BannerLine("988", "988"), "emergency": BannerLine("911", "")}
 
 
-def banner_lines(use_database=True):
+def banner_lines(use_database=True, request=None):
     if not use_database:
         return FALLBACK
+    version = content_version(request)
+    if version is None:
+        return _lines_from_database() or FALLBACK
+    key = f"{CACHE_KEY}:{version}"
     try:
-        lines = cache.get(CACHE_KEY)
+        lines = cache.get(key)
     except Exception:
         logger.exception("Cache unavailable for the crisis banner")
         lines = None
     if lines is None:
         lines = _lines_from_database()
+        if lines is None:
+            # Not cached: the database's own numbers must show as soon as it answers again.
+            return FALLBACK
         try:
-            cache.set(CACHE_KEY, lines, CACHE_SECONDS)
+            cache.set(key, lines, settings.PAGE_CACHE_SECONDS)
         except Exception:
             logger.exception("Cache unavailable for the crisis banner")
     return lines
@@ -63,12 +74,5 @@ def _lines_from_database():
                 filled.add(resource.banner_role)
     except DatabaseError:
         logger.exception("Database unavailable for the crisis banner; showing built-in numbers")
-        return dict(FALLBACK)
+        return None
     return lines
-
-
-def forget_banner():
-    try:
-        cache.delete(CACHE_KEY)
-    except Exception:
-        logger.exception("Cache unavailable for the crisis banner")

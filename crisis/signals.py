@@ -1,10 +1,6 @@
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+from pagecache.version import bump_on_change
 
-from .banner import forget_banner
 from .models import CrisisResource
 
-
-@receiver([post_save, post_delete], sender=CrisisResource)
-def refresh_banner(**kwargs):
-    forget_banner()
+# The banner on every page and the crisis page read these; a new number must show everywhere at once.
+bump_on_change(CrisisResource)

@@ -3,6 +3,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from pagecache.version import bump_content_version
+
 from .models import (
     Credential,
     Insurer,
@@ -104,19 +106,23 @@ class ProviderAdmin(SimpleHistoryAdmin):
         ),
     ]
 
+    # A bulk update sends no save signals, so these actions tell the page cache themselves.
     @admin.action(description="Mark verified today")
     def mark_verified_today(self, request, queryset):
         updated = queryset.update(last_verified=timezone.localdate())
+        bump_content_version()
         self.message_user(request, f"{updated} listing(s) marked verified today.", messages.SUCCESS)
 
     @admin.action(description="Hide from the directory")
     def hide(self, request, queryset):
         updated = queryset.update(status=Provider.Status.HIDDEN)
+        bump_content_version()
         self.message_user(request, f"{updated} listing(s) hidden.", messages.SUCCESS)
 
     @admin.action(description="Publish")
     def publish(self, request, queryset):
         updated = queryset.update(status=Provider.Status.PUBLISHED)
+        bump_content_version()
         self.message_user(request, f"{updated} listing(s) published.", messages.SUCCESS)
 
 

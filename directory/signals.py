@@ -1,4 +1,4 @@
-"""Keep each provider's search facets in step with its fields and relations."""
+"""Keep each provider's search facets, and every cached page, in step with the listings."""
 
 from functools import partial
 
@@ -6,8 +6,22 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from content.models import Page
+from pagecache.version import bump_on_change
 
-from .models import FACET_RELATIONS, Insurer, Language, Provider, ProviderFacet, Specialty
+from .models import (
+    FACET_RELATIONS,
+    Credential,
+    Insurer,
+    Language,
+    Location,
+    Population,
+    Provider,
+    ProviderFacet,
+    Specialty,
+)
+
+# Listings, their places and the terms they are filtered by; visitor submissions show on no page.
+bump_on_change(Provider, Location, Specialty, Population, Language, Insurer, Credential)
 
 
 @receiver(post_save, sender=Provider)

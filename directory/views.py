@@ -1,4 +1,5 @@
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from crisis.models import CrisisResource
@@ -51,6 +52,7 @@ def profile(request, slug):
     )
 
 
+@never_cache
 @same_origin_post
 @require_http_methods(["GET", "POST"])
 def report(request, slug):
@@ -62,11 +64,13 @@ def report(request, slug):
     return render(request, "directory/report.html", {"provider": provider, "form": form})
 
 
+@never_cache
 def report_thanks(request, slug):
     provider = get_object_or_404(Provider.objects.published(), slug=slug)
     return render(request, "directory/report_thanks.html", {"provider": provider})
 
 
+@never_cache
 @same_origin_post
 @require_http_methods(["GET", "POST"])
 def suggest(request):
@@ -78,5 +82,6 @@ def suggest(request):
     return render(request, "directory/suggest.html", {"form": form})
 
 
+@never_cache
 def suggest_thanks(request):
     return render(request, "directory/suggest_thanks.html")

@@ -72,7 +72,8 @@ def test_readers_are_told_when_a_page_is_overdue_for_review(client):
 
     page = Page.objects.get(slug="recovery")
     assert "overdue for its review" not in client.get(page.get_absolute_url()).content.decode()
-    Page.objects.filter(pk=page.pk).update(next_review_due=timezone.localdate() - timedelta(days=1))
+    page.next_review_due = timezone.localdate() - timedelta(days=1)
+    page.save()
     assert "overdue for its review" in client.get(page.get_absolute_url()).content.decode()
 
 

@@ -118,11 +118,14 @@ def site(neutral_site, tmp_path_factory):
             capture_output=True,
         )
     gunicorn = Path(sys.executable).with_name("gunicorn")
+    # A socket Chromium opened ahead and never used holds a sync worker until the graceful timeout (30 s
+    # by default), longer than the wait below allows.
     server = subprocess.Popen(
-        [str(gunicorn), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2", "--log-level", "warning"],
+        [str(gunicorn), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2", "--graceful-timeout", "3",
+         "--log-level", "warning"],
         cwd=ROOT,
         env=env,
-    )
+    )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -178,3 +181,16 @@ def page_paths(site):
         "profile": site.provider_path,
         "report": site.provider_path + "report/",
     }
+
+
+@pytest.fixture
+def staff_page(browser, site):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(site("/admin/login/"))
+    page.get_by_label("Username").fill(ADMIN_USERNAME)
+    page.get_by_label("Password").fill(ADMIN_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(site("/admin/"))
+    yield page
+    context.close()

@@ -1,7 +1,3 @@
-import pytest
-
-from tests.e2e.conftest import ADMIN_PASSWORD, ADMIN_USERNAME
-
 ADMIN_PAGES = [
     "/admin/",
     "/admin/content/page/?review=overdue",
@@ -13,19 +9,6 @@ ADMIN_PAGES = [
     "/admin/directory/problemreport/",
     "/admin/crisis/crisisresource/",
 ]
-
-
-@pytest.fixture
-def staff_page(browser, site):
-    context = browser.new_context()
-    page = context.new_page()
-    page.goto(site("/admin/login/"))
-    page.get_by_label("Username").fill(ADMIN_USERNAME)
-    page.get_by_label("Password").fill(ADMIN_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(site("/admin/"))
-    yield page
-    context.close()
 
 
 def test_staff_can_log_in_and_every_admin_page_works_under_the_csp(staff_page, site):

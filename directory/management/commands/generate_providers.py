@@ -11,6 +11,7 @@ from tqdm import tqdm
 from content.models import Page
 from directory.geo import _index
 from directory.models import AGE_FIELDS, PAYMENT_FIELDS, Language, Location, Provider, Specialty
+from pagecache.version import bump_content_version
 
 BATCH = 5000
 FIRST = ["Avery", "Jordan", "Riley", "Sam", "Casey", "Morgan", "Quinn", "Rowan", "Skyler", "Taylor"]
@@ -51,6 +52,7 @@ class Command(BaseCommand):
             # Fresh statistics, or the planner keeps estimating the tables as nearly empty.
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
+        bump_content_version()  # bulk inserts send no signals: cached pages must still see the new listings
         self.stdout.write(f"Created {count} synthetic providers.")
 
     def provider(self, rng, number, today):

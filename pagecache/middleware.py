@@ -1,0 +1,117 @@
+"""Whole pages for readers, from the shared cache, and gzip for readers only.
+
+A reader is a visitor with no cookie and no credentials outside /admin/: readers all see the same page
+for a URL, so one rendering can serve them all. Staff always carry a session cookie, so they never get a
+cached page and never fill the cache. See docs/decisions/007-page-cache-and-compression.md.
+"""
+
+import hashlib
+import logging
+import re
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.exceptions import DisallowedHost
+from django.http import HttpResponse
+from django.middleware.gzip import GZipMiddleware
+from django.utils import timezone
+from django.utils.cache import cc_delim_re, get_conditional_response
+from django.utils.http import parse_http_date_safe
+
+from .version import content_version
+
+logger = logging.getLogger(__name__)
+
+ADMIN_PREFIX = "/admin/"
+# The test GZipMiddleware makes, so a page is cached once compressed and once plain, never mixed up.
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+# Every reader sends no cookie, so a page that varies on Cookie is the same for all of them.
+VARY_ALLOWED = {"accept-encoding", "cookie"}
+NOT_STORED = {"private", "no-store"}
+
+
+def is_reader(request):
+    return (
+        not request.META.get("HTTP_COOKIE")
+        and "HTTP_AUTHORIZATION" not in request.META
+        and not request.path.startswith(ADMIN_PREFIX)
+    )
+
+
+class PageCacheMiddleware:
+    """Answers a reader's GET or HEAD from the cache, keyed by content version, URL and encoding.
+
+    Placed after the middleware that adds security headers (which then add them to hits too) and before
+    sessions and authentication, which a hit skips. A cache that fails only means the page is rendered.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        seconds = settings.PAGE_CACHE_SECONDS
+        key = page_key(request) if seconds and request.method in {"GET", "HEAD"} and is_reader(request) else None
+        if key is None:
+            return self.get_response(request)
+        cached = _cache_call("get", key)
+        if cached is not None:
+            return answer_from_cache(request, *cached)
+        response = self.get_response(request)
+        if request.method == "GET" and storable(response):
+            _cache_call("set", key, (response.content, list(response.items())), seconds)
+        return response
+
+
+def page_key(request):
+    version = content_version(request)
+    if version is None:
+        return None
+    try:
+        url = request.build_absolute_uri()
+    except DisallowedHost:
+        return None
+    encoding = "gzip" if ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) else "identity"
+    digest = hashlib.sha256(f"{encoding} {url}".encode()).hexdigest()
+    # Pages say when a review is overdue or a listing was last verified: render them afresh each day.
+    return f"page:{version}:{timezone.localdate().isoformat()}:{digest}"
+
+
+def storable(response):
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    cache_control = {
+        part.split("=")[0].strip().lower() for part in cc_delim_re.split(response.get("Cache-Control", ""))
+    }
+    vary = {part.strip().lower() for part in cc_delim_re.split(response.get("Vary", "")) if part.strip()}
+    return not cache_control & NOT_STORED and vary <= VARY_ALLOWED
+
+
+def answer_from_cache(request, content, headers):
+    response = HttpResponse(content, headers=headers)
+    return get_conditional_response(
+        request,
+        etag=response.get("ETag"),
+        last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
+        response=response,
+    )
+
+
+def _cache_call(method, *args):
+    try:
+        return getattr(caches["default"], method)(*args)
+    except Exception:
+        logger.exception("Page cache unavailable; serving the page uncached")
+        return None
+
+
+class ReaderGZipMiddleware(GZipMiddleware):
+    """Compresses responses for readers only.
+
+    Compression lets an attacker who can reflect text into a page learn a secret on that page from its
+    compressed size (BREACH). Reader pages hold no secret; admin pages and staff pages hold CSRF tokens.
+    """
+
+    def process_response(self, request, response):
+        if not is_reader(request):
+            return response
+        return super().process_response(request, response)

@@ -1,0 +1,145 @@
+"""The site-wide content version that cached pages and the crisis banner are keyed by.
+
+Saving or deleting anything readers see bumps the version, so every worker stops serving what it cached
+before, at once: no timer decides when a change shows. Where the version lives follows the cache:
+
+- a cache shared by all workers (Redis): in that cache, as a random token, bumped when the database
+  transaction that changed the content commits, so no worker can cache old content under the new version;
+- local memory, which each worker process has its own of: in the database (one row, read by primary key),
+  bumped inside the transaction that changed the content, so the two become visible together.
+
+Apps call `bump_on_change(Model, ...)` from their signals module; none needs to import another app.
+Reading the version never raises: when it cannot be read, callers skip the cache and render afresh.
+"""
+
+import logging
+import time
+import uuid
+import weakref
+from functools import partial
+
+from django.core.cache import caches
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
+from django.db import DatabaseError, connection, transaction
+from django.db.models import F
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+logger = logging.getLogger(__name__)
+
+CACHE_KEY = "pagecache:version"
+ROW = 1
+RETRY_CACHE_AFTER_SECONDS = 5
+_UNREAD = object()
+# Per cache connection (one per thread, new when settings change): when to try a failing cache again.
+_cache_unavailable_until = weakref.WeakKeyDictionary()
+
+
+def content_version(request=None):
+    """The current version as a short string, or None when neither the cache nor the database answers.
+
+    Given a request, the version is read once and kept on it, so the page cache and the banner of one
+    response agree and a slow cache costs one wait, not one per caller.
+    """
+    if request is not None:
+        version = getattr(request, "_content_version", _UNREAD)
+        if version is _UNREAD:
+            version = request._content_version = content_version()
+        return version
+    cache = caches["default"]
+    if _kept_in_database(cache):
+        try:
+            return f"d{_database_version()}"
+        except DatabaseError:
+            logger.exception("Content version unavailable from the database; serving pages uncached")
+            return None
+    if time.monotonic() < _cache_unavailable_until.get(cache, 0):
+        return None
+    try:
+        version = _cache_version(cache)
+    except Exception:
+        logger.exception("Content version unavailable from the cache; serving pages uncached")
+        version = None
+    if version is None:
+        # A hanging Redis costs a timeout per call: after one failure, leave it alone for a few seconds.
+        _cache_unavailable_until[cache] = time.monotonic() + RETRY_CACHE_AFTER_SECONDS
+    return version
+
+
+def bump_content_version(**signal_kwargs):
+    """Make every cached page and banner out of date. Safe to call from signals, admin actions and commands."""
+    cache = caches["default"]
+    if _kept_in_database(cache):
+        _bump_database()
+    else:
+        transaction.on_commit(partial(_bump_cache, cache), robust=True)
+
+
+def bump_on_change(*models):
+    """Bump the version whenever a row of these models, or one of their many-to-many links, changes."""
+    for model in models:
+        label = model._meta.label
+        post_save.connect(bump_content_version, sender=model, weak=False, dispatch_uid=f"pagecache-save-{label}")
+        post_delete.connect(bump_content_version, sender=model, weak=False, dispatch_uid=f"pagecache-delete-{label}")
+        for field in model._meta.local_many_to_many:
+            through = field.remote_field.through
+            m2m_changed.connect(
+                _bump_after_link_change, sender=through, weak=False, dispatch_uid=f"pagecache-m2m-{through._meta.label}"
+            )
+
+
+def _bump_after_link_change(action, **signal_kwargs):
+    if action in {"post_add", "post_remove", "post_clear"}:
+        bump_content_version()
+
+
+def _kept_in_database(cache):
+    # Local memory is private to each worker process, so a version kept there could not reach the others.
+    return isinstance(cache, LocMemCache | DummyCache)
+
+
+def _database_version():
+    from .models import ContentVersion
+
+    # Plain SQL: this runs on every reader request, and building it through the ORM cost more than the
+    # rest of serving a cached page.
+    table = connection.ops.quote_name(ContentVersion._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT number FROM {table} WHERE id = %s", [ROW])
+        row = cursor.fetchone()
+    return row[0] if row else 0
+
+
+def _bump_database():
+    from .models import ContentVersion
+
+    if ContentVersion.objects.filter(pk=ROW).update(number=F("number") + 1):
+        return
+    _, created = ContentVersion.objects.get_or_create(pk=ROW, defaults={"number": 1})
+    if not created:
+        ContentVersion.objects.filter(pk=ROW).update(number=F("number") + 1)
+
+
+def _cache_version(cache):
+    version = cache.get(CACHE_KEY)
+    if version is not None:
+        return version
+    # No version yet (a new or flushed Redis): a random token can never match entries cached before.
+    fresh = uuid.uuid4().hex
+    added = cache.add(CACHE_KEY, fresh, None)
+    if added is None:
+        # django-redis answers None when it ignored a connection error.
+        return None
+    return fresh if added else cache.get(CACHE_KEY)
+
+
+def _bump_cache(cache):
+    token = uuid.uuid4().hex
+    try:
+        cache.set(CACHE_KEY, token, None)
+        # Read back: a cache that ignores its errors (django-redis) says nothing when a write is lost.
+        stored = cache.get(CACHE_KEY) == token
+    except Exception:
+        stored = False
+    if not stored:
+        logger.error("Could not confirm a new content version in the cache; cached pages may be out of date")
