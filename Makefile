@@ -9,6 +9,8 @@ PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := config.settings
 # Local commands run with DEBUG on unless the caller says otherwise.
 MANAGE = DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py
+# Each app loads its own data, in dependency order (directory providers name content's therapy pages).
+DATA_COMMANDS := load_crisis_resources load_curated_data load_sample_directory
 
 .PHONY: run test setup admin serve-prod lint e2e screenshots bench chromium clean
 
@@ -22,7 +24,7 @@ $(INSTALLED): requirements.txt requirements-dev.txt | $(PY)
 
 setup: $(INSTALLED)
 	$(MANAGE) migrate --noinput
-	$(MANAGE) load_curated_data
+	for command in $(DATA_COMMANDS); do $(MANAGE) $$command || exit 1; done
 
 run: setup
 	@echo ""
