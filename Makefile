@@ -9,8 +9,10 @@ PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := config.settings
 # Local commands run with DEBUG on unless the caller says otherwise.
 MANAGE = DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py
+# Each app loads its own data, in dependency order (directory providers name content's therapy pages).
+DATA_COMMANDS := load_crisis_resources load_curated_data load_sample_directory
 
-.PHONY: run test setup admin serve-prod lint e2e screenshots bench chromium clean
+.PHONY: run test setup admin serve-prod lint e2e screenshots bench load wrk chromium clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +24,7 @@ $(INSTALLED): requirements.txt requirements-dev.txt | $(PY)
 
 setup: $(INSTALLED)
 	$(MANAGE) migrate --noinput
-	$(MANAGE) load_curated_data
+	for command in $(DATA_COMMANDS); do $(MANAGE) $$command || exit 1; done
 
 run: setup
 	@echo ""
@@ -57,9 +59,19 @@ serve-prod: setup
 	  DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-local-production-trial-key} \
 	  $(VENV)/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
 
-# Load and search benchmarks on a throwaway database (COUNT synthetic providers, default 100,000).
-bench: $(INSTALLED)
-	$(PY) bench/run.py
+# Benchmarks on a fresh PostgreSQL database that the run creates and drops (bench/run.py; results in
+# bench/RESULTS.md). COUNT synthetic providers; `make load` is the 64-connection, 60-second stress run.
+COUNT ?= 100000
+MODE ?= bench
+BENCH = COUNT=$(COUNT) DATA_COMMANDS="$(DATA_COMMANDS)" $(PY) bench/run.py
+bench: $(INSTALLED) wrk
+	MODE=$(MODE) $(BENCH)
+
+load: $(INSTALLED) wrk
+	MODE=load $(BENCH)
+
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .

@@ -1,12 +1,15 @@
 import pytest
 from django.core.management import call_command
 
+from tests.helpers import DATA_COMMANDS
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Every test starts from the curated data a newcomer sees after `make run`."""
     with django_db_blocker.unblock():
-        call_command("load_curated_data", verbosity=0)
+        for command in DATA_COMMANDS:
+            call_command(command, verbosity=0)
 
 
 @pytest.fixture(autouse=True)

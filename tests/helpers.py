@@ -5,6 +5,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# What `make setup` loads (DATA_COMMANDS in the Makefile), in the same order: each app's own loader.
+DATA_COMMANDS = ("load_crisis_resources", "load_curated_data", "load_sample_directory")
 
 
 class LinkCollector(HTMLParser):

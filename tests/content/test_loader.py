@@ -48,4 +48,6 @@ def test_the_data_command_reports_what_it_did(capsys):
     from django.core.management import call_command
 
     call_command("load_curated_data")
-    assert "Pages: 0 created or updated." in capsys.readouterr().out
+    output = capsys.readouterr().out
+    assert "Sources: 0 created or updated." in output
+    assert "Pages: 0 created or updated." in output

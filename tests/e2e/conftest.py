@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import DATA_COMMANDS
+
 # Sync Playwright runs an event loop in the test thread; the tests themselves never touch the ORM.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -109,7 +111,8 @@ def site(neutral_site, tmp_path_factory):
     }
     manage = [sys.executable, str(ROOT / "manage.py")]
     admin = ["createsuperuser", "--noinput", "--username", ADMIN_USERNAME, "--email", "e2e@example.org"]
-    for command in (["migrate", "--noinput"], ["load_curated_data"], ["collectstatic", "--noinput"], admin):
+    data = [[command] for command in DATA_COMMANDS]
+    for command in (["migrate", "--noinput"], *data, ["collectstatic", "--noinput"], admin):
         subprocess.run(
             [*manage, *command],
             cwd=ROOT,
