@@ -32,10 +32,13 @@ def assert_crisis_banner(html):
         assert href in before_main, f"{href} missing before <main>"
 
 
-def run_django(code, **env):
-    """Run Python in a fresh process with the project's settings and the given environment."""
+def run_django(code, timeout=60, **env):
+    """Run Python in a fresh process with the project's settings and the given environment.
+
+    The timeout bounds the whole run: a process still waiting then fails the test with TimeoutExpired.
+    """
     full_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", **env}
     script = "import django; django.setup()\n" + code
     return subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", script], cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=timeout
     )
