@@ -76,9 +76,9 @@ def report(request, slug):
     try:
         provider = context["provider"] = get_object_or_404(visible_providers(request), slug=slug)
         subject = f"Problem reported with {provider.name}"
-        if request.method == "POST" and form.is_valid():
-            if accept_submission(request, form, subject, provider=provider):
-                return redirect("directory:report_thanks", slug=provider.slug)
+        posted = request.method == "POST" and form.is_valid()
+        if posted and accept_submission(request, form, subject, provider=provider):
+            return redirect("directory:report_thanks", slug=provider.slug)
     except DatabaseError:
         return database_down(request, "directory/report.html", context)
     return render(request, "directory/report.html", context)
