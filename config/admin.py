@@ -2,6 +2,18 @@ from django.conf import settings
 from django.contrib.admin import AdminSite
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+
+class StaffLoginForm(OTPAdminAuthenticationForm):
+    """Username, password and the code from the authenticator app, in one post.
+
+    django-otp asks which device a code is from; most sign-ins use the app, so it is the default.
+    Backup codes are chosen from the device menu the form shows after a first try.
+    """
+
+    def _chosen_device(self, user):
+        return super()._chosen_device(user) or TOTPDevice.objects.devices_for_user(user).first()
 
 
 class StaffAdminSite(OTPAdminSite):
@@ -19,7 +31,7 @@ class StaffAdminSite(OTPAdminSite):
 
     @property
     def login_form(self):
-        return OTPAdminAuthenticationForm if settings.ADMIN_REQUIRE_OTP else AdminAuthenticationForm
+        return StaffLoginForm if settings.ADMIN_REQUIRE_OTP else AdminAuthenticationForm
 
     @property
     def login_template(self):

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "crisis",
     "content",
     "directory",
+    "ops",
 ]
 
 MIDDLEWARE = [
@@ -265,6 +266,8 @@ SUBMISSION_RETENTION_DAYS = env_int("SUBMISSION_RETENTION_DAYS", 180)
 # and a lockout after repeated wrong passwords, per account and per address.
 ADMIN_REQUIRE_OTP = env_bool("ADMIN_REQUIRE_OTP", not DEBUG)
 OTP_TOTP_ISSUER = SITE_NAME
+# Device secrets are shown once, by manage.py enroll_otp, never again in admin.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 AXES_FAILURE_LIMIT = env_int("ADMIN_LOGIN_FAILURE_LIMIT", 10)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("ADMIN_LOCKOUT_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
