@@ -53,6 +53,7 @@ class Site:
     url: str
     exit_url: str
     provider_path: str
+    admin_otp_secret: str
 
     def __call__(self, path):
         return self.url + path
@@ -117,6 +118,11 @@ def site(neutral_site, tmp_path_factory):
             check=True,
             capture_output=True,
         )
+    # DEBUG is off, so admin asks for a one-time code: enrol the account as a new staff member would.
+    enrolment = subprocess.run(
+        [*manage, "enroll_otp", ADMIN_USERNAME], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    ).stdout
+    otp_secret = re.search(r"Authenticator secret for \S+: ([A-Z2-7]+)", enrolment).group(1)
     gunicorn = Path(sys.executable).with_name("gunicorn")
     server = subprocess.Popen(
         [str(gunicorn), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2", "--log-level", "warning"],
@@ -137,7 +143,7 @@ def site(neutral_site, tmp_path_factory):
             time.sleep(0.3)
     with urllib.request.urlopen(url + "/directory/?sort=name") as response:
         provider_path = re.search(r'href="(/directory/[a-z0-9-]+/)"', response.read().decode()).group(1)
-    yield Site(url, neutral_site, provider_path)
+    yield Site(url, neutral_site, provider_path, otp_secret)
     server.terminate()
     server.wait(timeout=10)
 

@@ -1,4 +1,7 @@
+from base64 import b32decode
+
 import pytest
+from django_otp.oath import TOTP
 
 from tests.e2e.conftest import ADMIN_PASSWORD, ADMIN_USERNAME
 
@@ -15,16 +18,39 @@ ADMIN_PAGES = [
 ]
 
 
-@pytest.fixture
-def staff_page(browser, site):
+@pytest.fixture(scope="session")
+def staff_session(browser, site):
+    """Signs in once, with the code an authenticator app would show: a code works only once."""
     context = browser.new_context()
     page = context.new_page()
     page.goto(site("/admin/login/"))
     page.get_by_label("Username").fill(ADMIN_USERNAME)
     page.get_by_label("Password").fill(ADMIN_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    page.get_by_label("OTP Token").fill(f"{TOTP(b32decode(site.admin_otp_secret)).token():06d}")
+    page.get_by_role("button", name="Log in", exact=True).click()
     page.wait_for_url(site("/admin/"))
-    yield page
+    state = context.storage_state()
+    context.close()
+    return state
+
+
+@pytest.fixture
+def staff_page(browser, staff_session):
+    context = browser.new_context(storage_state=staff_session)
+    yield context.new_page()
+    context.close()
+
+
+def test_a_password_without_the_one_time_code_does_not_open_admin(browser, site):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(site("/admin/login/"))
+    page.get_by_label("Username").fill(ADMIN_USERNAME)
+    page.get_by_label("Password").fill(ADMIN_PASSWORD)
+    page.get_by_role("button", name="Log in", exact=True).click()
+    assert page.get_by_text("Please enter your OTP token").is_visible()
+    page.goto(site("/admin/"))
+    assert "/admin/login/" in page.url
     context.close()
 
 
