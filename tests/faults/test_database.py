@@ -8,6 +8,7 @@ import json
 import re
 
 import pytest
+from django.db import connection
 
 from tests.faults.sockets import closed_port, hung_server
 from tests.helpers import assert_crisis_banner, run_django
@@ -42,8 +43,8 @@ def request(method, path, port, data=None):
     result = run_django(
         "import json, sys\n"
         "from django.test import Client\n"
-        "client = Client(raise_request_exception=False)\n"
-        f"r = client.{method}({path!r}, {json.dumps(data)!r} and json.loads({json.dumps(data)!r}))\n"
+        f"data = json.loads({json.dumps(data or {})!r})\n"
+        f"r = Client(raise_request_exception=False).{method}({path!r}, data)\n"
         "sys.stdout.write(str(r.status_code) + '\\n' + r.content.decode())\n",
         timeout=BOUND,
         DATABASE_URL=database_url(port),
@@ -96,3 +97,11 @@ def test_a_problem_report_sent_while_the_database_is_down_comes_back_with_the_de
     assert "The number on the listing rings out every time." in body
     assert re.search(r'value="wrong_number"\s+checked', body)
     assert_crisis_banner(body)
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="statement_timeout is a PostgreSQL setting")
+def test_postgresql_sessions_stop_a_query_after_the_statement_timeout():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == "5s"
