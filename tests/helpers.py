@@ -1,3 +1,4 @@
+import contextlib
 import os
 import subprocess
 import sys
@@ -42,3 +43,30 @@ def run_django(code, timeout=60, **env):
     return subprocess.run(
         [sys.executable, "-c", script], cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=timeout
     )
+
+
+@contextlib.contextmanager
+def scratch_database(tmp_path, suffix):
+    """A new, empty database of the tests' engine, as a DATABASE_URL; dropped afterwards."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        yield f"sqlite:///{tmp_path / suffix}.sqlite3"
+        return
+    import psycopg2
+
+    db = connection.settings_dict
+    name = f"{db['NAME']}_{suffix}"
+    admin = psycopg2.connect(
+        dbname="postgres", host=db["HOST"], port=db["PORT"], user=db["USER"], password=db["PASSWORD"]
+    )
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT'] or 5432}/{name}"
+    finally:
+        with admin.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()

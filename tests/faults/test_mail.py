@@ -4,14 +4,12 @@ import threading
 
 import pytest
 from aiosmtpd.controller import Controller
-from django.core.management import call_command
-from post_office.models import STATUS, Email, Log
+from post_office.models import STATUS, Email
 
 from directory.models import Suggestion
 from tests.directory.test_submissions import VALID_SUGGESTION
 from tests.faults.sockets import closed_port, hung_server
-
-pytestmark = pytest.mark.django_db
+from tests.helpers import run_django, scratch_database
 
 
 class Inbox:
@@ -57,10 +55,56 @@ def working_mail_server(smtp_settings):
     controller.stop()
 
 
-def send_queued_mail(tmp_path):
-    call_command("send_queued_mail", lockfile=str(tmp_path / "send_queued_mail"))
+@pytest.fixture(scope="module")
+def outbox_database(tmp_path_factory):
+    """The sender runs as cron runs it: its own process, on a database of its own.
+
+    send_queued_mail closes its database connection between batches, which a test's transaction
+    cannot survive on PostgreSQL.
+    """
+    with scratch_database(tmp_path_factory.mktemp("outbox"), "outbox") as url:
+        migrate = run_django(
+            "from django.core.management import call_command\ncall_command('migrate')\n", 600, DATABASE_URL=url
+        )
+        assert migrate.returncode == 0, migrate.stderr
+        yield url
 
 
+def queue_and_send(database_url, port, tmp_path, max_retries=5):
+    """Queue one moderator email, run the sender once, and return the email's status and retries."""
+    result = run_django(
+        "from django.core.management import call_command\n"
+        "from post_office.models import STATUS, Email, Log\n"
+        "from directory.services import queue_moderator_email\n"
+        "Email.objects.all().delete()\n"
+        "queue_moderator_email('New listing suggestion: Jamie Example', '/admin/directory/suggestion/1/change/')\n"
+        f"call_command('send_queued_mail', lockfile={str(tmp_path / 'sender')!r})\n"
+        "email = Email.objects.get()\n"
+        "print(STATUS._fields[email.status], email.number_of_retries or 0, email.scheduled_time is not None,"
+        " Log.objects.filter(email=email, status=STATUS.failed).exists())\n",
+        60,
+        DATABASE_URL=database_url,
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=str(port),
+        EMAIL_TIMEOUT="2",
+        EMAIL_MAX_RETRIES=str(max_retries),
+        MODERATOR_EMAILS="moderators@example.org",
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
+@pytest.fixture(params=["hung", "closed"])
+def broken_mail_port(request):
+    if request.param == "closed":
+        yield closed_port()
+        return
+    with hung_server() as port:
+        yield port
+
+
+@pytest.mark.django_db
 def test_a_suggestion_is_thanked_and_saved_with_its_email_queued_while_the_mail_server_is_broken(
     client, broken_mail_server, django_capture_on_commit_callbacks
 ):
@@ -73,30 +117,24 @@ def test_a_suggestion_is_thanked_and_saved_with_its_email_queued_while_the_mail_
 
 
 def test_the_sender_gives_up_on_a_broken_mail_server_and_keeps_the_email_for_a_retry(
-    client, broken_mail_server, tmp_path
+    outbox_database, broken_mail_port, tmp_path
 ):
-    client.post("/directory/suggest/", VALID_SUGGESTION)
-    send_queued_mail(tmp_path)
-    email = Email.objects.get()
-    assert email.status == STATUS.requeued
-    assert email.number_of_retries == 1 and email.scheduled_time is not None
-    assert Log.objects.filter(email=email, status=STATUS.failed).exists()
+    status, retries, rescheduled, failure_logged = queue_and_send(outbox_database, broken_mail_port, tmp_path)
+    assert status == "requeued" and retries == "1"
+    assert rescheduled == "True" and failure_logged == "True"
 
 
-def test_the_sender_marks_an_email_failed_after_the_last_retry(client, broken_mail_server, settings, tmp_path):
-    settings.POST_OFFICE = {**settings.POST_OFFICE, "MAX_RETRIES": 0}
-    client.post("/directory/suggest/", VALID_SUGGESTION)
-    send_queued_mail(tmp_path)
-    assert Email.objects.get().status == STATUS.failed
+def test_the_sender_marks_an_email_failed_after_the_last_retry(outbox_database, broken_mail_port, tmp_path):
+    status, *_ = queue_and_send(outbox_database, broken_mail_port, tmp_path, max_retries=0)
+    assert status == "failed"
 
 
 def test_the_sender_delivers_through_a_working_mail_server_and_marks_the_email_sent(
-    client, working_mail_server, tmp_path
+    outbox_database, working_mail_server, smtp_settings, tmp_path
 ):
-    client.post("/directory/suggest/", VALID_SUGGESTION)
-    send_queued_mail(tmp_path)
+    status, *_ = queue_and_send(outbox_database, smtp_settings.EMAIL_PORT, tmp_path)
     assert working_mail_server.received.wait(5)
     (message,) = working_mail_server.messages
     assert message.rcpt_tos == ["moderators@example.org"]
     assert b"Jamie Example" in message.content
-    assert Email.objects.get().status == STATUS.sent
+    assert status == "sent"

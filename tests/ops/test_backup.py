@@ -1,11 +1,8 @@
 """A backup restored into an empty database has every row of every table, on SQLite and on PostgreSQL."""
 
-import contextlib
 import json
 
-from django.db import connection
-
-from tests.helpers import run_django
+from tests.helpers import run_django, scratch_database
 
 COUNT_EVERY_MODEL = (
     "import json\n"
@@ -27,31 +24,6 @@ ProblemReport.objects.create(provider=provider, reason="other", details="Kept to
 get_user_model().objects.create_user("editor", password="x", is_staff=True)
 call_command("backup_database", output=BACKUP)
 """
-
-
-@contextlib.contextmanager
-def scratch_database(tmp_path, suffix):
-    """A new, empty database of the tests' engine, as a DATABASE_URL; dropped afterwards."""
-    if connection.vendor == "sqlite":
-        yield f"sqlite:///{tmp_path / suffix}.sqlite3"
-        return
-    import psycopg2
-
-    db = connection.settings_dict
-    name = f"{db['NAME']}_{suffix}"
-    admin = psycopg2.connect(
-        dbname="postgres", host=db["HOST"], port=db["PORT"], user=db["USER"], password=db["PASSWORD"]
-    )
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT'] or 5432}/{name}"
-    finally:
-        with admin.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
 
 
 def counts(result):
