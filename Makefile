@@ -12,7 +12,7 @@ MANAGE = DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py
 # Each app loads its own data, in dependency order (directory providers name content's therapy pages).
 DATA_COMMANDS := load_crisis_resources load_curated_data load_sample_directory
 
-.PHONY: run test setup admin serve-prod lint e2e screenshots bench load wrk chromium clean
+.PHONY: run test setup admin serve-prod lint e2e screenshots bench load wrk chromium postgresql-client backup restore send-mail clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,7 @@ run: setup
 	@echo ""
 	$(MANAGE) runserver $(HOST):$(PORT)
 
-test: setup chromium
+test: setup chromium postgresql-client
 	$(MANAGE) makemigrations --check --dry-run
 	$(PY) -m pytest
 
@@ -48,6 +48,22 @@ screenshots: setup chromium
 # Debian's Chromium for the browser tests (Playwright's own browser download cannot run here).
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+# pg_dump and pg_restore for backups of a PostgreSQL DATABASE_URL.
+postgresql-client:
+	@command -v pg_dump >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client; }
+
+# Back up the database in DATABASE_URL into BACKUP_DIR (default backups/); restore one with FILE=.
+backup: $(INSTALLED) postgresql-client
+	$(MANAGE) backup_database
+
+restore: $(INSTALLED) postgresql-client
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/NAME"; exit 2; }
+	$(MANAGE) restore_database "$(FILE)"
+
+# Send queued moderator email once (production runs this from cron or a systemd timer).
+send-mail: $(INSTALLED)
+	$(MANAGE) send_queued_mail
 
 admin: setup
 	$(MANAGE) createsuperuser

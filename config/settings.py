@@ -5,6 +5,7 @@ without a secret key. `make run` and `make test` turn DEBUG on for local use.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -74,7 +75,7 @@ SITE_NAME = os.environ.get("SITE_NAME", "Self-Harm Help")
 QUICK_EXIT_URL = os.environ.get("QUICK_EXIT_URL", "https://www.weather.gov/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -86,10 +87,16 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "simple_history",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "post_office",
     "crisis",
     "content",
     "directory",
     "pagecache",
+    "ops",
 ]
 
 MIDDLEWARE = [
@@ -105,9 +112,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -136,6 +145,18 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A database that accepts connections but never answers must fail a page in seconds, not hang a worker.
+DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 5)
+DATABASE_STATEMENT_TIMEOUT = env_int("DATABASE_STATEMENT_TIMEOUT", 5000)
+_db_options = DATABASES["default"].setdefault("OPTIONS", {})
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _db_options.setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
+    _db_options.setdefault("options", f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT}")
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite's only wait is for another writer's lock. IMMEDIATE makes a writing transaction take the lock
+    # at BEGIN, so concurrent writers queue for it instead of failing when a read turns into a write.
+    _db_options.setdefault("timeout", DATABASE_CONNECT_TIMEOUT)
+    _db_options.setdefault("transaction_mode", "IMMEDIATE")
 
 # Redis is shared by all workers. Its errors are logged and ignored, with short timeouts, so a slow or
 # dead Redis costs the cache and never the page. Without it, each worker caches in its own memory.
@@ -157,6 +178,12 @@ else:
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 # Whole pages for readers are cached until content changes; this only bounds memory. 0 turns it off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 24 * 60 * 60)
+
+AUTHENTICATION_BACKENDS = [
+    # Axes first: it refuses a locked-out account or address before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -191,6 +218,22 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+# Mail goes out from a queue (send_queued_mail), never inside a visitor's request; this bounds each try.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+POST_OFFICE = {
+    # A failed send is kept and tried again this many times, RETRY_INTERVAL apart, then marked failed.
+    "MAX_RETRIES": env_int("EMAIL_MAX_RETRIES", 5),
+    "RETRY_INTERVAL": timedelta(minutes=env_int("EMAIL_RETRY_MINUTES", 15)),
+    "DEFAULT_PRIORITY": "medium",
+    # The sender runs from cron; a thread pool buys nothing for a handful of moderator emails.
+    "THREADS_PER_PROCESS": 1,
+}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@localhost")
 MODERATOR_EMAILS = env_list("MODERATOR_EMAILS", ["moderators@localhost"])
 
@@ -218,6 +261,9 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Staff sessions (readers never get one) end after a working day or when the browser closes.
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -226,6 +272,7 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
     SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
 
@@ -242,3 +289,19 @@ LOGGING = {
 SUBMISSION_RATE_LIMIT = env_int("SUBMISSION_RATE_LIMIT", 5)
 # Proxies (load balancers) in front of the app that append to X-Forwarded-For; 0 trusts none.
 NUM_PROXIES = env_int("DJANGO_NUM_PROXIES", 0)
+# Handled suggestions and problem reports are deleted this long after they arrived (purge_submissions).
+SUBMISSION_RETENTION_DAYS = env_int("SUBMISSION_RETENTION_DAYS", 180)
+
+# Admin sign-in: a one-time code from an authenticator app on top of the password (see README),
+# and a lockout after repeated wrong passwords, per account and per address.
+ADMIN_REQUIRE_OTP = env_bool("ADMIN_REQUIRE_OTP", not DEBUG)
+OTP_TOTP_ISSUER = SITE_NAME
+# Device secrets are shown once, by manage.py enroll_otp, never again in admin.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+AXES_FAILURE_LIMIT = env_int("ADMIN_LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("ADMIN_LOCKOUT_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# The same reading of X-Forwarded-For as the submission rate limit (DJANGO_NUM_PROXIES).
+AXES_CLIENT_IP_CALLABLE = "directory.models.client_address"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"

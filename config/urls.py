@@ -4,9 +4,6 @@ from django.urls import include, path
 from content.views import favicon
 from crisis.views import healthz
 
-admin.site.site_header = "Self-harm help: editors and moderators"
-admin.site.site_title = "Site admin"
-
 urlpatterns = [
     path("", include("content.urls")),
     path("crisis/", include("crisis.urls")),

@@ -1,8 +1,10 @@
 from functools import wraps
+from urllib.parse import urlsplit
 
 from django.shortcuts import render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def same_origin_post(view):
@@ -18,7 +20,8 @@ def same_origin_post(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if request.method == "POST" and not _from_this_site(request):
-            return render(request, "403_csrf.html", status=403)
+            context = {"origin": request.headers.get("Origin", ""), "site_origin": _site_origin(request)}
+            return render(request, "403_csrf.html", context, status=403)
         return view(request, *args, **kwargs)
 
     return wrapped
@@ -31,4 +34,22 @@ def _from_this_site(request):
     origin = request.headers.get("Origin")
     if origin in (None, "null"):
         return True
-    return url_has_allowed_host_and_scheme(origin, allowed_hosts={request.get_host()})
+    sent = _origin_tuple(origin)
+    return sent is not None and sent == _origin_tuple(_site_origin(request))
+
+
+def _site_origin(request):
+    # request.scheme follows SECURE_PROXY_SSL_HEADER, so https behind a TLS-terminating proxy is https here.
+    return f"{request.scheme}://{request.get_host()}"
+
+
+def _origin_tuple(origin):
+    """Scheme, host and port, with the scheme's default port filled in; None for anything unparsable."""
+    try:
+        parts = urlsplit(origin)
+        port = parts.port or DEFAULT_PORTS.get(parts.scheme)
+    except ValueError:
+        return None
+    if not parts.scheme or not parts.hostname:
+        return None
+    return parts.scheme.lower(), parts.hostname.lower(), port

@@ -10,7 +10,7 @@ import hmac
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection, models
+from django.db import IntegrityError, connection, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -363,13 +363,53 @@ def hash_address(address):
     return hmac.new(settings.SECRET_KEY.encode(), (address or "").encode(), hashlib.sha256).hexdigest()
 
 
+class SubmissionSlotQuerySet(models.QuerySet):
+    def take(self, address_hash, limit, window=timedelta(hours=1)):
+        """Claim one of `limit` slots for this address, or return False if all were used within `window`.
+
+        Each claim is one conditional write on a unique (address, number) row, so two concurrent posts
+        can never take the same slot: on PostgreSQL the second waits for the first and then sees the
+        slot taken; on SQLite writers queue for the database lock. Call it inside the transaction that
+        saves the submission, so a failed save gives the slot back.
+        """
+        now = timezone.now()
+        for number in range(1, limit + 1):
+            if self.filter(address_hash=address_hash, number=number, used_at__lt=now - window).update(used_at=now):
+                return True
+            try:
+                with transaction.atomic():
+                    self.create(address_hash=address_hash, number=number, used_at=now)
+                return True
+            except IntegrityError:
+                continue
+        return False
+
+
+class SubmissionSlot(models.Model):
+    """The rate limit's ledger: one row per address and slot, with when that slot was last used."""
+
+    address_hash = models.CharField(max_length=64)
+    number = models.PositiveSmallIntegerField()
+    used_at = models.DateTimeField(db_index=True)
+
+    objects = SubmissionSlotQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["address_hash", "number"], name="one_row_per_address_slot")]
+
+    def __str__(self):
+        return f"Slot {self.number} for {self.address_hash[:8]}"
+
+
 class SubmissionQuerySet(models.QuerySet):
-    def recent_from(self, address_hash, within=timedelta(hours=1)):
-        return self.filter(address_hash=address_hash, created_at__gte=timezone.now() - within)
+    def expired(self):
+        """Handled submissions older than SUBMISSION_RETENTION_DAYS: moderation no longer needs them."""
+        cutoff = timezone.now() - timedelta(days=settings.SUBMISSION_RETENTION_DAYS)
+        return self.filter(self.model.HANDLED, created_at__lt=cutoff)
 
 
 class Submission(models.Model):
-    """What visitors send: kept for moderators, rate-limited by a keyed hash of the sender's address."""
+    """What visitors send: kept for moderators until handled and past retention, never longer."""
 
     address_hash = models.CharField(max_length=64, editable=False, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -409,6 +449,8 @@ class Suggestion(Submission):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW, db_index=True)
     provider = models.ForeignKey(Provider, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
+    HANDLED = models.Q(status__in=[Status.ACCEPTED, Status.REJECTED])
+
     def __str__(self):
         return f"Suggestion: {self.name}"
 
@@ -425,6 +467,8 @@ class ProblemReport(Submission):
     details = models.TextField(blank=True, max_length=2000)
     contact_email = models.EmailField("your email (optional)", blank=True)
     resolved = models.BooleanField(default=False, db_index=True)
+
+    HANDLED = models.Q(resolved=True)
 
     def __str__(self):
         return f"{self.get_reason_display()}: {self.provider}"

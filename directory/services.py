@@ -1,29 +1,27 @@
 """Operations that span models: moderators' notifications, and turning a suggestion into a listing."""
 
-import logging
-
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils.text import slugify
+from post_office import mail
 
 from .geo import locate
-from .models import Credential, Location, Provider, Suggestion, client_address, hash_address
-
-logger = logging.getLogger(__name__)
+from .models import Credential, Location, Provider, SubmissionSlot, Suggestion, client_address, hash_address
 
 
-def notify_moderators(subject, body):
-    """Email moderators. A failure is logged, never raised: what was submitted is already saved."""
-    try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, settings.MODERATOR_EMAILS)
-    except Exception:
-        logger.exception("Could not email moderators: %s", subject)
+def queue_moderator_email(subject, admin_path):
+    """Put an email to moderators in the outbox; `manage.py send_queued_mail` (cron) sends and retries it.
 
-
-def notify_after_commit(subject, admin_path):
-    transaction.on_commit(lambda: notify_moderators(subject, f"Review it in admin: {admin_path}"))
+    Nothing here talks to a mail server, so a slow or broken one can never slow or fail a visitor's form.
+    """
+    mail.send(
+        settings.MODERATOR_EMAILS,
+        settings.DEFAULT_FROM_EMAIL,
+        subject=subject,
+        message=f"Review it in admin: {admin_path}",
+        priority="medium",
+    )
 
 
 RATE_LIMIT_MESSAGE = (
@@ -33,24 +31,25 @@ RATE_LIMIT_MESSAGE = (
 
 
 def accept_submission(request, form, subject, **fields):
-    """Save a visitor's valid suggestion or report and tell moderators after the commit.
+    """Save a visitor's valid suggestion or report with its email to moderators, in one transaction.
 
     Returns False, with a message on the form and every answer kept, when the visitor's address has
-    sent too many in the last hour. Honeypot submissions are dropped but look accepted.
+    sent too many in the last hour. Honeypot submissions are dropped but look accepted. A database
+    error is raised for the view to turn into a message; nothing is half-saved.
     """
     if form.is_spam():
         return True
     address_hash = hash_address(client_address(request))
-    if form._meta.model.objects.recent_from(address_hash).count() >= settings.SUBMISSION_RATE_LIMIT:
-        form.add_error(None, RATE_LIMIT_MESSAGE)
-        return False
     with transaction.atomic():
+        if not SubmissionSlot.objects.take(address_hash, settings.SUBMISSION_RATE_LIMIT):
+            form.add_error(None, RATE_LIMIT_MESSAGE)
+            return False
         submission = form.save(commit=False)
         for name, value in fields.items():
             setattr(submission, name, value)
         submission.address_hash = address_hash
         submission.save()
-        notify_after_commit(subject, admin_change_path(submission))
+        queue_moderator_email(subject, admin_change_path(submission))
     return True
 
 

@@ -1,3 +1,6 @@
+import logging
+
+from django.db import DatabaseError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -10,6 +13,13 @@ from .models import Provider
 from .presenters import SELECT_FILTERS, filter_fields, provider_json_ld
 from .search import DirectorySearch
 from .services import accept_submission
+
+logger = logging.getLogger(__name__)
+
+DATABASE_DOWN_MESSAGE = (
+    "We could not save this just now. Your answers are still here — please try again in a few minutes. "
+    "If you need help now, call or text 988."
+)
 
 
 def search(request):
@@ -52,16 +62,28 @@ def profile(request, slug):
     )
 
 
+def database_down(request, template, context):
+    """The form again, with everything the visitor typed and a message, when the database fails."""
+    logger.exception("Database unavailable while saving a visitor's form")
+    context["form"].add_error(None, DATABASE_DOWN_MESSAGE)
+    return render(request, template, {**context, "database_down": True}, status=503)
+
+
 @never_cache
 @same_origin_post
 @require_http_methods(["GET", "POST"])
 def report(request, slug):
-    provider = get_object_or_404(visible_providers(request), slug=slug)
     form = ProblemReportForm(request.POST or None)
-    subject = f"Problem reported with {provider.name}"
-    if request.method == "POST" and form.is_valid() and accept_submission(request, form, subject, provider=provider):
-        return redirect("directory:report_thanks", slug=provider.slug)
-    return render(request, "directory/report.html", {"provider": provider, "form": form})
+    context = {"form": form, "slug": slug, "provider": None}
+    try:
+        provider = context["provider"] = get_object_or_404(visible_providers(request), slug=slug)
+        subject = f"Problem reported with {provider.name}"
+        posted = request.method == "POST" and form.is_valid()
+        if posted and accept_submission(request, form, subject, provider=provider):
+            return redirect("directory:report_thanks", slug=provider.slug)
+    except DatabaseError:
+        return database_down(request, "directory/report.html", context)
+    return render(request, "directory/report.html", context)
 
 
 @never_cache
@@ -75,10 +97,13 @@ def report_thanks(request, slug):
 @require_http_methods(["GET", "POST"])
 def suggest(request):
     form = SuggestionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        subject = f"New listing suggestion: {form.cleaned_data['name']}"
-        if accept_submission(request, form, subject):
-            return redirect("directory:suggest_thanks")
+    try:
+        if request.method == "POST" and form.is_valid():
+            subject = f"New listing suggestion: {form.cleaned_data['name']}"
+            if accept_submission(request, form, subject):
+                return redirect("directory:suggest_thanks")
+    except DatabaseError:
+        return database_down(request, "directory/suggest.html", {"form": form})
     return render(request, "directory/suggest.html", {"form": form})
 
 

@@ -1,3 +1,4 @@
+import contextlib
 import os
 import subprocess
 import sys
@@ -34,10 +35,40 @@ def assert_crisis_banner(html):
         assert href in before_main, f"{href} missing before <main>"
 
 
-def run_django(code, **env):
-    """Run Python in a fresh process with the project's settings and the given environment."""
+def run_django(code, timeout=60, **env):
+    """Run Python in a fresh process with the project's settings and the given environment.
+
+    The timeout bounds the whole run: a process still waiting then fails the test with TimeoutExpired.
+    """
     full_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", **env}
     script = "import django; django.setup()\n" + code
     return subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", script], cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=timeout
     )
+
+
+@contextlib.contextmanager
+def scratch_database(tmp_path, suffix):
+    """A new, empty database of the tests' engine, as a DATABASE_URL; dropped afterwards."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        yield f"sqlite:///{tmp_path / suffix}.sqlite3"
+        return
+    import psycopg2
+
+    db = connection.settings_dict
+    name = f"{db['NAME']}_{suffix}"
+    admin = psycopg2.connect(
+        dbname="postgres", host=db["HOST"], port=db["PORT"], user=db["USER"], password=db["PASSWORD"]
+    )
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT'] or 5432}/{name}"
+    finally:
+        with admin.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()

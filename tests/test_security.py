@@ -1,6 +1,10 @@
+import os
+import subprocess
+import sys
+
 import pytest
 
-from tests.helpers import run_django
+from tests.helpers import ROOT, run_django
 
 pytestmark = pytest.mark.django_db
 
@@ -76,3 +80,33 @@ def test_a_redis_url_selects_the_redis_cache():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["RedisCache", "yes"]
+
+
+def test_the_deploy_checklist_passes_with_production_settings():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={
+            # The browser tests' conftest allows async-unsafe calls for the whole test process; production never.
+            **{name: value for name, value in os.environ.items() if name != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+            "DJANGO_DEBUG": "false",
+            "DJANGO_SECRET_KEY": "x7Qp2-production-like-secret-key-of-more-than-fifty-characters-9Zr",
+            "DJANGO_ALLOWED_HOSTS": "selfharm.example.org",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_settings_ask_staff_for_a_one_time_code_and_end_their_sessions():
+    result = run_django(
+        "from django.conf import settings as s\n"
+        "print(s.ADMIN_REQUIRE_OTP, s.SESSION_EXPIRE_AT_BROWSER_CLOSE, s.SESSION_COOKIE_AGE, s.SECURE_HSTS_PRELOAD)\n",
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY="test-only",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "True", "28800", "True"]

@@ -13,10 +13,12 @@ import sys
 import threading
 import time
 import urllib.request
+from base64 import b32decode
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django_otp.oath import TOTP
 
 from tests.helpers import DATA_COMMANDS
 
@@ -55,6 +57,7 @@ class Site:
     url: str
     exit_url: str
     provider_path: str
+    admin_otp_secret: str
 
     def __call__(self, path):
         return self.url + path
@@ -120,6 +123,11 @@ def site(neutral_site, tmp_path_factory):
             check=True,
             capture_output=True,
         )
+    # DEBUG is off, so admin asks for a one-time code: enrol the account as a new staff member would.
+    enrolment = subprocess.run(
+        [*manage, "enroll_otp", ADMIN_USERNAME], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    ).stdout
+    otp_secret = re.search(r"Authenticator secret for \S+: ([A-Z2-7]+)", enrolment).group(1)
     gunicorn = Path(sys.executable).with_name("gunicorn")
     # A socket Chromium opened ahead and never used holds a sync worker until the graceful timeout (30 s
     # by default), longer than the wait below allows.
@@ -143,7 +151,7 @@ def site(neutral_site, tmp_path_factory):
             time.sleep(0.3)
     with urllib.request.urlopen(url + "/directory/?sort=name") as response:
         provider_path = re.search(r'href="(/directory/[a-z0-9-]+/)"', response.read().decode()).group(1)
-    yield Site(url, neutral_site, provider_path)
+    yield Site(url, neutral_site, provider_path, otp_secret)
     server.terminate()
     try:
         server.wait(timeout=30)
@@ -186,14 +194,24 @@ def page_paths(site):
     }
 
 
-@pytest.fixture
-def staff_page(browser, site):
+@pytest.fixture(scope="session")
+def staff_session(browser, site):
+    """Signs in once, with the code an authenticator app would show: a code works only once."""
     context = browser.new_context()
     page = context.new_page()
     page.goto(site("/admin/login/"))
     page.get_by_label("Username").fill(ADMIN_USERNAME)
     page.get_by_label("Password").fill(ADMIN_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    page.get_by_label("OTP Token").fill(f"{TOTP(b32decode(site.admin_otp_secret)).token():06d}")
+    page.get_by_role("button", name="Log in", exact=True).click()
     page.wait_for_url(site("/admin/"))
-    yield page
+    state = context.storage_state()
+    context.close()
+    return state
+
+
+@pytest.fixture
+def staff_page(browser, staff_session):
+    context = browser.new_context(storage_state=staff_session)
+    yield context.new_page()
     context.close()

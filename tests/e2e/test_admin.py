@@ -1,3 +1,5 @@
+from tests.e2e.conftest import ADMIN_PASSWORD, ADMIN_USERNAME
+
 ADMIN_PAGES = [
     "/admin/",
     "/admin/content/page/?review=overdue",
@@ -9,6 +11,19 @@ ADMIN_PAGES = [
     "/admin/directory/problemreport/",
     "/admin/crisis/crisisresource/",
 ]
+
+
+def test_a_password_without_the_one_time_code_does_not_open_admin(browser, site):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(site("/admin/login/"))
+    page.get_by_label("Username").fill(ADMIN_USERNAME)
+    page.get_by_label("Password").fill(ADMIN_PASSWORD)
+    page.get_by_role("button", name="Log in", exact=True).click()
+    assert page.get_by_text("Please enter your OTP token").is_visible()
+    page.goto(site("/admin/"))
+    assert "/admin/login/" in page.url
+    context.close()
 
 
 def test_staff_can_log_in_and_every_admin_page_works_under_the_csp(staff_page, site):
