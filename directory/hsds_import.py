@@ -12,6 +12,7 @@ New listings wait for a moderator (pending) unless the caller publishes them; a 
 exists keeps its moderation status, except that a service its source marks inactive is hidden.
 """
 
+import contextlib
 import csv
 import io
 import json
@@ -114,10 +115,9 @@ def assemble_tables(open_table):
     def numbers(row, *columns):
         for column in columns:
             if row.get(column):
-                try:
+                # A cell that is not a number stays text, and the parser reports it.
+                with contextlib.suppress(ValueError):
                     row[column] = float(row[column])
-                except ValueError:
-                    pass  # the parser reports it
             else:
                 row.pop(column, None)
         return row
