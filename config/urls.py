@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("content.urls")),
     path("crisis/", include("crisis.urls")),
     path("directory/", include("directory.urls")),
+    path("api/hsds/", include("directory.api_urls")),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]
