@@ -1,7 +1,13 @@
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
+from content.sitemaps import PageSitemap, StaticSitemap
+from content.views import robots_txt
 from crisis.views import healthz
+from directory.sitemaps import ProviderSitemap
+
+SITEMAPS = {"static": StaticSitemap, "pages": PageSitemap, "providers": ProviderSitemap}
 
 admin.site.site_header = "Self-harm help: editors and moderators"
 admin.site.site_title = "Site admin"
@@ -12,5 +18,14 @@ urlpatterns = [
     path("directory/", include("directory.urls")),
     path("api/hsds/", include("directory.api_urls")),
     path("healthz", healthz, name="healthz"),
+    path("robots.txt", robots_txt, name="robots"),
+    # An index of one sitemap per section, so a large directory never outgrows a single file.
+    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap-index"),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
     path("admin/", admin.site.urls),
 ]

@@ -1,8 +1,10 @@
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from .forms import SiteSearchForm
 from .models import Page
+from .presenters import page_json_ld
 
 FEATURED = [
     "what-is-self-harm",
@@ -59,7 +61,12 @@ def page_detail(request, slug, kind):
     return render(
         request,
         "content/page_detail.html",
-        {"page": page, "related": page.related.published(), "section": SECTIONS[page.kind]},
+        {
+            "page": page,
+            "related": page.related.published(),
+            "section": SECTIONS[page.kind],
+            "json_ld": page_json_ld(page, request),
+        },
     )
 
 
@@ -79,3 +86,9 @@ def search(request):
         if query:
             results = Page.objects.published().search(query)
     return render(request, "content/search.html", {"form": form, "query": query, "results": results})
+
+
+def robots_txt(request):
+    sitemap = request.build_absolute_uri(reverse("sitemap-index"))
+    lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {sitemap}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
