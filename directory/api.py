@@ -120,12 +120,13 @@ class ServiceFilterForm(PageForm):
 
     def clean_modified_after(self):
         moment = self.cleaned_data["modified_after"]
-        if moment is not None:
-            try:
-                moment.astimezone(UTC)
-            except OverflowError:
-                raise ValidationError("That time is out of range.") from None
-        return moment
+        if moment is None:
+            return None
+        # In UTC: PostgreSQL refuses offsets beyond 15:59 that ISO 8601 allows.
+        try:
+            return moment.astimezone(UTC)
+        except OverflowError:
+            raise ValidationError("That time is out of range.") from None
 
     def clean_postcode(self):
         postcode = self.cleaned_data["postcode"].strip()
