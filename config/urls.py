@@ -1,14 +1,29 @@
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from content.views import favicon
+from content.sitemaps import PageSitemap, StaticSitemap
+from content.views import favicon, robots_txt
 from crisis.views import healthz
+from directory.sitemaps import ProviderSitemap
+
+SITEMAPS = {"static": StaticSitemap, "pages": PageSitemap, "providers": ProviderSitemap}
 
 urlpatterns = [
     path("", include("content.urls")),
     path("crisis/", include("crisis.urls")),
     path("directory/", include("directory.urls")),
+    path("api/hsds/", include("directory.api_urls")),
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon, name="favicon"),
+    path("robots.txt", robots_txt, name="robots"),
+    # An index of one sitemap per section, so a large directory never outgrows a single file.
+    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap-index"),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
     path("admin/", admin.site.urls),
 ]

@@ -3,10 +3,12 @@ from functools import cache
 from django.contrib.staticfiles import finders
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import cache_control
 
 from .forms import SiteSearchForm, StartForm
 from .models import Page, Source
+from .presenters import page_json_ld
 from .start_path import directory_links, suggested_pages
 
 SAFETY_PLAN_SOURCES = ["stanley-2012"]
@@ -66,7 +68,12 @@ def page_detail(request, slug, kind):
     return render(
         request,
         "content/page_detail.html",
-        {"page": page, "related": page.related.published(), "section": SECTIONS[page.kind]},
+        {
+            "page": page,
+            "related": page.related.published(),
+            "section": SECTIONS[page.kind],
+            "json_ld": page_json_ld(page, request),
+        },
     )
 
 
@@ -119,3 +126,9 @@ def favicon_svg():
 def favicon(request):
     """Browsers ask for /favicon.ico whatever the page links to; answer with the site's icon."""
     return HttpResponse(favicon_svg(), content_type="image/svg+xml")
+
+
+def robots_txt(request):
+    sitemap = request.build_absolute_uri(reverse("sitemap-index"))
+    lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {sitemap}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

@@ -309,6 +309,9 @@ class LocationQuerySet(models.QuerySet):
 
 class Location(models.Model):
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="locations")
+    external_id = models.CharField(
+        max_length=100, unique=True, null=True, blank=True, help_text="Id from the location's source, e.g. hsds:<id>."
+    )
     street = models.CharField(max_length=200)
     city = models.CharField(max_length=100)
     state = models.CharField(max_length=2, db_index=True)

@@ -1,11 +1,6 @@
 """Display logic for providers that templates should not carry."""
 
-import json
-
-from django.utils.safestring import mark_safe
-
-# Characters that could end a <script> block or start markup, escaped inside JSON strings.
-JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+from content.presenters import json_ld
 
 
 def provider_json_ld(provider, request):
@@ -42,7 +37,7 @@ def provider_json_ld(provider, request):
             "latitude": locations[0].latitude,
             "longitude": locations[0].longitude,
         }
-    return mark_safe(json.dumps(data, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES))
+    return json_ld(data)
 
 
 SELECT_FILTERS = ["level", "therapy", "issue", "age", "payment", "insurance", "language"]

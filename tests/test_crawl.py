@@ -75,3 +75,10 @@ def test_outbound_links_do_not_send_a_referrer(crawled):
     for url, response in crawled.items():
         for tag in re.findall(r"<a\s[^>]*href=\"https?://[^>]*>", response.content.decode()):
             assert 'rel="noopener noreferrer"' in tag, f"{url}: {tag}"
+
+
+def test_every_page_names_its_canonical_url(crawled):
+    for url, response in crawled.items():
+        if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
+            path = url.split("?")[0]
+            assert f'<link rel="canonical" href="http://testserver{path}">' in response.content.decode(), url

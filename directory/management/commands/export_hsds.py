@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from directory.hsds import provider_to_service
+from directory.hsds import for_export, provider_to_service
 from directory.models import Provider
 
 
@@ -13,7 +13,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", help="File to write; standard output when omitted.")
 
     def handle(self, *args, output=None, **options):
-        providers = Provider.objects.published().order_by("pk").prefetch_related("languages", "locations")
+        providers = for_export(Provider.objects.published().order_by("pk"))
         services = [provider_to_service(provider) for provider in providers]
         text = json.dumps(services, indent=2, ensure_ascii=False)
         if output:
