@@ -15,7 +15,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from directory.models import ProblemReport, Provider, Suggestion
 call_command("migrate", verbosity=0)
-call_command("load_curated_data", verbosity=0)
+for command in ("load_crisis_resources", "load_curated_data", "load_sample_directory"):
+    call_command(command, verbosity=0)
 provider = Provider.objects.first()
 provider.description += " Edited."
 provider.save()
