@@ -1,4 +1,4 @@
-"""EXPLAIN ANALYZE of every directory search shape, for docs/decisions/008-directory-search-at-scale.md.
+"""EXPLAIN ANALYZE of every directory search shape, for docs/decisions/010-directory-search-at-scale.md.
 
 Run against a database that already holds the generated providers (for example the one `make bench`
 builds, kept with KEEP_DATABASE=1):
