@@ -15,8 +15,10 @@ SAFETY_PLAN_SOURCES = ["stanley-2012"]
 
 FEATURED = [
     "what-is-self-harm",
+    "wound-care-and-urgent-help",
     "coping-with-urges",
     "talking-to-someone-you-are-worried-about",
+    "making-home-safer",
     "choosing-a-level-of-care",
 ]
 
