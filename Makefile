@@ -10,7 +10,7 @@ export DJANGO_SETTINGS_MODULE := config.settings
 # Local commands run with DEBUG on unless the caller says otherwise.
 MANAGE = DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py
 
-.PHONY: run test setup admin serve-prod lint e2e screenshots bench chromium clean
+.PHONY: run test setup messages gettext admin serve-prod lint e2e screenshots bench chromium clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -20,9 +20,17 @@ $(INSTALLED): requirements.txt requirements-dev.txt | $(PY)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $(INSTALLED)
 
-setup: $(INSTALLED)
+setup: $(INSTALLED) messages
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_curated_data
+
+# The Spanish interface: locale/es/LC_MESSAGES/django.po compiled to the .mo file Django reads (not committed).
+messages: $(INSTALLED) gettext
+	$(MANAGE) compilemessages --ignore=.venv --ignore=staticfiles
+
+# GNU gettext's msgfmt, which compilemessages runs.
+gettext:
+	@command -v msgfmt >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext; }
 
 run: setup
 	@echo ""

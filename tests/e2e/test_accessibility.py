@@ -5,7 +5,7 @@ from tests.e2e.conftest import PAGE_TYPES, page_paths
 
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 AXE = Axe()
-ALL_PAGES = [*PAGE_TYPES, "profile", "report"]
+ALL_PAGES = [*PAGE_TYPES, "profile", "report", "es-profile", "es-report"]
 
 
 def axe_violations(page):
@@ -48,7 +48,8 @@ def test_forms_with_errors_have_no_axe_violations_and_link_errors_to_fields(page
 
 
 @pytest.mark.parametrize(
-    "name", ["home", "article", "therapy", "directory", "profile", "crisis", "suggest", "not-found"]
+    "name",
+    ["home", "article", "therapy", "directory", "profile", "crisis", "suggest", "not-found", "es-article", "es-crisis"],
 )
 def test_headings_start_at_one_h1_and_never_skip_a_level(page, site, name):
     page.goto(site(page_paths(site)[name]))

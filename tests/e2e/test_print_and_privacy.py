@@ -21,7 +21,7 @@ def test_no_request_leaves_the_site_and_no_cookie_is_stored_for_a_reader(browser
     hosts, console_errors = set(), []
     page.on("request", lambda request: hosts.add(urlsplit(request.url).netloc))
     page.on("console", lambda message: message.type == "error" and console_errors.append((page.url, message.text)))
-    for name in [*PAGE_TYPES, "profile", "report"]:
+    for name in [*PAGE_TYPES, "profile", "report", "es-profile", "es-report"]:
         if name == "admin-login":
             continue  # staff only; the admin login form sets its own CSRF cookie
         page.goto(site(page_paths(site)[name]))

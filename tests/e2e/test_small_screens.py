@@ -12,7 +12,7 @@ def phone_page(browser):
     context.close()
 
 
-@pytest.mark.parametrize("name", [*PAGE_TYPES, "profile", "report"])
+@pytest.mark.parametrize("name", [*PAGE_TYPES, "profile", "report", "es-profile", "es-report"])
 def test_crisis_numbers_are_visible_without_scrolling_and_nothing_scrolls_sideways(phone_page, site, name):
     phone_page.goto(site(page_paths(site)[name]))
     for href in ["tel:988", "sms:988", "tel:911"]:
@@ -22,7 +22,9 @@ def test_crisis_numbers_are_visible_without_scrolling_and_nothing_scrolls_sidewa
     assert width <= PHONE["width"], f"page is {width}px wide"
 
 
-@pytest.mark.parametrize("name", ["home", "directory", "profile", "suggest", "crisis", "therapy"])
+@pytest.mark.parametrize(
+    "name", ["home", "directory", "profile", "suggest", "crisis", "therapy", "es-crisis", "es-directory"]
+)
 def test_controls_are_at_least_24_px(phone_page, site, name):
     phone_page.goto(site(page_paths(site)[name]))
     small = phone_page.evaluate(
