@@ -121,6 +121,25 @@ class DirectorySearchForm(forms.Form):
         return criteria
 
 
+# The submission models (directory/models.py) label their fields and choices in English for admin; readers'
+# forms show these translatable labels instead, keyed by the stored values.
+CHOICE_LABELS = {
+    "provider": _("I am this provider or work there"),
+    "visitor": _("I know of this provider"),
+    "therapist": _("Individual therapist"),
+    "group_practice": _("Group practice"),
+    "program": _("Treatment program"),
+    "wrong_number": _("The phone number or contact details are wrong"),
+    "not_accepting": _("They are not accepting new clients"),
+    "closed": _("They have closed or moved"),
+    "other": _("Something else"),
+}
+
+
+def translated_choices(choices):
+    return [(value, CHOICE_LABELS.get(value, label)) for value, label in choices]
+
+
 class HoneypotMixin(forms.Form):
     """A field people never see or fill in; forms that arrive with it filled are from bots."""
 
@@ -149,14 +168,32 @@ class SuggestionForm(HoneypotMixin, forms.ModelForm):
             "telehealth", "phone", "website", "contact_email",
         ]  # fmt: skip
         widgets = {"relationship": forms.RadioSelect, "kind": forms.RadioSelect, "description": forms.Textarea}
+        labels = {
+            "relationship": _("Your connection to the listing"),
+            "name": _("Name of therapist or program"),
+            "credentials": _("Credentials"),
+            "description": _("What they offer"),
+            "street": _("Street"),
+            "city": _("City"),
+            "state": _("State"),
+            "zip_code": _("ZIP code"),
+            "telehealth": _("Offers telehealth"),
+            "phone": _("Phone"),
+            "website": _("Website"),
+            "contact_email": _("Your email (optional)"),
+        }
+        help_texts = {
+            "credentials": _("For example LCSW, PhD"),
+            "contact_email": _("Only if you want us to be able to ask you a question."),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].label = _("What kind of care is it?")
         self.fields["state"].help_text = _("Two letters, for example CA")
         self.fields["zip_code"].help_text = _("Leave the address blank if they only offer telehealth")
-        self.fields["relationship"].choices = Suggestion.Relationship.choices
-        self.fields["kind"].choices = Suggestion._meta.get_field("kind").choices
+        self.fields["relationship"].choices = translated_choices(Suggestion.Relationship.choices)
+        self.fields["kind"].choices = translated_choices(Suggestion._meta.get_field("kind").choices)
         self.fields["name"].error_messages["required"] = _("Enter the name of the therapist or program")
         self.fields["description"].error_messages["required"] = _("Tell us what they offer")
         self.fields["relationship"].error_messages["required"] = _("Tell us how you know this provider")
@@ -187,10 +224,14 @@ class ProblemReportForm(HoneypotMixin, forms.ModelForm):
         model = ProblemReport
         fields = ["reason", "details", "contact_email"]
         widgets = {"reason": forms.RadioSelect, "details": forms.Textarea(attrs={"rows": 4})}
-        labels = {"reason": _("What is wrong?"), "details": _("Anything else we should know? (optional)")}
+        labels = {
+            "reason": _("What is wrong?"),
+            "details": _("Anything else we should know? (optional)"),
+            "contact_email": _("Your email (optional)"),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reason"].choices = ProblemReport.Reason.choices
+        self.fields["reason"].choices = translated_choices(ProblemReport.Reason.choices)
         self.fields["reason"].error_messages["required"] = _("Choose what is wrong with the listing")
         self.helper = self.make_helper(self.Meta.fields, _("Send report"))

@@ -159,3 +159,10 @@ def test_404_under_es_is_in_spanish_with_the_banner(client):
     assert response.status_code == 404
     html = response.content.decode()
     assert '<html lang="es">' in html and "No encontramos esa página" in html
+
+
+def test_spanish_suggest_form_has_spanish_labels_and_choices(client):
+    html = client.get("/es/directory/suggest/").content.decode()
+    assert "Nombre del terapeuta o del programa" in html
+    assert "Conozco a este proveedor" in html
+    assert "Enviar sugerencia" in html
