@@ -41,5 +41,15 @@ def site(request):
         "site_nav": [{"label": label, "url": url, "current": request.path.startswith(url)} for label, url in nav],
         "home_url": reverse("content:home"),
         # A content page passes its own language_links (its translation may have another slug, or none).
-        **language_links({code: translate_url(path, code) for code, _name in settings.LANGUAGES}),
+        **language_links(alternate_urls(path)),
     }
+
+
+def alternate_urls(path):
+    """The same address in each language; None where it has no other-language version (a 404, say)."""
+    current = translation.get_language()
+    urls = {}
+    for code, _name in settings.LANGUAGES:
+        url = translate_url(path, code)
+        urls[code] = url if url != path or code == current else None
+    return urls

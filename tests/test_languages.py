@@ -166,3 +166,9 @@ def test_spanish_suggest_form_has_spanish_labels_and_choices(client):
     assert "Nombre del terapeuta o del programa" in html
     assert "Conozco a este proveedor" in html
     assert "Enviar sugerencia" in html
+
+
+def test_a_missing_page_offers_no_translation_of_itself(client):
+    html = client.get("/es/no-such-page/").content.decode()
+    assert hreflangs(html) == {"es": "/es/no-such-page/"}
+    assert 'class="language-switch" href="/"' in html
