@@ -172,3 +172,11 @@ def test_a_missing_page_offers_no_translation_of_itself(client):
     html = client.get("/es/no-such-page/").content.decode()
     assert hreflangs(html) == {"es": "/es/no-such-page/"}
     assert 'class="language-switch" href="/"' in html
+
+
+def test_responses_do_not_vary_on_accept_language(client):
+    for url in ["/", "/es/", "/crisis/", "/es/directory/"]:
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE="es")
+        assert "accept-language" not in response.get("Vary", "").lower(), url
+    assert client.get("/es/")["Content-Language"] == "es"
+    assert client.get("/")["Content-Language"] == "en"
