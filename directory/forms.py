@@ -39,6 +39,31 @@ INVALID_CHOICE_MESSAGES = {
 }
 
 
+# The directory's models (directory/models.py) label their choices in English for admin; readers' forms
+# show these translatable labels instead, keyed by the stored values.
+CHOICE_LABELS = {
+    "children": _("Children"),
+    "teens": _("Teens"),
+    "adults": _("Adults"),
+    "older_adults": _("Older adults"),
+    "sliding_scale": _("Sliding scale"),
+    "self_pay": _("Self-pay"),
+    "provider": _("I am this provider or work there"),
+    "visitor": _("I know of this provider"),
+    "therapist": _("Individual therapist"),
+    "group_practice": _("Group practice"),
+    "program": _("Treatment program"),
+    "wrong_number": _("The phone number or contact details are wrong"),
+    "not_accepting": _("They are not accepting new clients"),
+    "closed": _("They have closed or moved"),
+    "other": _("Something else"),
+}
+
+
+def translated_choices(choices):
+    return [(value, CHOICE_LABELS.get(value, label)) for value, label in choices]
+
+
 class DirectorySearchForm(forms.Form):
     q = query_field(_("Name or keyword"))
     near = forms.CharField(
@@ -61,8 +86,12 @@ class DirectorySearchForm(forms.Form):
     level = forms.ChoiceField(label=_("Level of care"), required=False)
     therapy = forms.ChoiceField(label=_("Therapy"), required=False)
     issue = forms.ChoiceField(label=_("Issue"), required=False)
-    age = forms.ChoiceField(label=_("Age group"), choices=[("", _("Any age")), *AGE_CHOICES], required=False)
-    payment = forms.ChoiceField(label=_("Payment"), choices=[("", _("Any payment")), *PAYMENT_CHOICES], required=False)
+    age = forms.ChoiceField(
+        label=_("Age group"), choices=[("", _("Any age")), *translated_choices(AGE_CHOICES)], required=False
+    )
+    payment = forms.ChoiceField(
+        label=_("Payment"), choices=[("", _("Any payment")), *translated_choices(PAYMENT_CHOICES)], required=False
+    )
     insurance = forms.ChoiceField(label=_("Insurance"), required=False)
     language = forms.ChoiceField(label=_("Language"), required=False)
     sort = forms.ChoiceField(label=_("Sort by"), choices=SORT_CHOICES, required=False)
@@ -119,25 +148,6 @@ class DirectorySearchForm(forms.Form):
         if criteria["sort"] == "distance" and not criteria["place"]:
             criteria["sort"] = "name"
         return criteria
-
-
-# The submission models (directory/models.py) label their fields and choices in English for admin; readers'
-# forms show these translatable labels instead, keyed by the stored values.
-CHOICE_LABELS = {
-    "provider": _("I am this provider or work there"),
-    "visitor": _("I know of this provider"),
-    "therapist": _("Individual therapist"),
-    "group_practice": _("Group practice"),
-    "program": _("Treatment program"),
-    "wrong_number": _("The phone number or contact details are wrong"),
-    "not_accepting": _("They are not accepting new clients"),
-    "closed": _("They have closed or moved"),
-    "other": _("Something else"),
-}
-
-
-def translated_choices(choices):
-    return [(value, CHOICE_LABELS.get(value, label)) for value, label in choices]
 
 
 class HoneypotMixin(forms.Form):

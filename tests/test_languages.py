@@ -180,3 +180,9 @@ def test_responses_do_not_vary_on_accept_language(client):
         assert "accept-language" not in response.get("Vary", "").lower(), url
     assert client.get("/es/")["Content-Language"] == "es"
     assert client.get("/")["Content-Language"] == "en"
+
+
+def test_spanish_directory_filters_have_spanish_labels(client):
+    html = client.get("/es/directory/").content.decode()
+    assert ">Adolescentes<" in html or ">Adolescentes (" in html
+    assert "Tarifa según ingresos" in html
