@@ -12,7 +12,7 @@ MANAGE = DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py
 # Each app loads its own data, in dependency order (directory providers name content's therapy pages).
 DATA_COMMANDS := load_crisis_resources load_curated_data load_sample_directory
 
-.PHONY: run test setup admin serve-prod lint e2e screenshots bench load wrk chromium postgresql-client backup restore send-mail clean
+.PHONY: run test setup messages gettext admin serve-prod lint e2e screenshots bench load wrk chromium postgresql-client backup restore send-mail clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -22,9 +22,17 @@ $(INSTALLED): requirements.txt requirements-dev.txt | $(PY)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $(INSTALLED)
 
-setup: $(INSTALLED)
+setup: $(INSTALLED) messages
 	$(MANAGE) migrate --noinput
 	for command in $(DATA_COMMANDS); do $(MANAGE) $$command || exit 1; done
+
+# The Spanish interface: locale/es/LC_MESSAGES/django.po compiled to the .mo file Django reads (not committed).
+messages: $(INSTALLED) gettext
+	$(MANAGE) compilemessages --ignore=.venv --ignore=staticfiles
+
+# GNU gettext's msgfmt, which compilemessages runs.
+gettext:
+	@command -v msgfmt >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext; }
 
 run: setup
 	@echo ""

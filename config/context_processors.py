@@ -1,20 +1,57 @@
 from django.conf import settings
+from django.urls import reverse, translate_url
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 SITE_NAV = [
-    ("Learn", "/learn/"),
-    ("Levels of care", "/levels-of-care/"),
-    ("Therapies", "/therapies/"),
-    ("Helping someone", "/helping-someone/"),
-    ("Find care", "/directory/"),
-    ("Get help now", "/crisis/"),
+    (_("Learn"), "content:learn"),
+    (_("Levels of care"), "content:levels"),
+    (_("Therapies"), "content:therapies"),
+    (_("Helping someone"), "content:guides"),
+    (_("Find care"), "directory:search"),
+    (_("Get help now"), "crisis:page"),
 ]
 
 
+def language_links(alternates):
+    """The hreflang links and the header's language switch, from {language: url or None}.
+
+    A language without a URL (a page not yet translated) gets no hreflang link, and the switch goes to
+    that language's home page instead.
+    """
+    current = translation.get_language()
+    switch = []
+    for code, name in settings.LANGUAGES:
+        if code != current:
+            url = alternates.get(code)
+            if not url:
+                with translation.override(code):
+                    url = reverse("content:home")
+            switch.append({"code": code, "name": name, "url": url})
+    hreflang = [(code, alternates[code]) for code, _name in settings.LANGUAGES if alternates.get(code)]
+    return {"hreflang_links": hreflang, "language_switch": switch}
+
+
 def site(request):
+    nav = [(label, reverse(name)) for label, name in SITE_NAV]
+    path = request.get_full_path()
     return {
         "SITE_NAME": settings.SITE_NAME,
         "QUICK_EXIT_URL": settings.QUICK_EXIT_URL,
         # The page without its query string: filtered and paged views of a page are the same page.
         "canonical_url": request.build_absolute_uri(request.path),
-        "site_nav": [{"label": label, "url": url, "current": request.path.startswith(url)} for label, url in SITE_NAV],
+        "site_nav": [{"label": label, "url": url, "current": request.path.startswith(url)} for label, url in nav],
+        "home_url": reverse("content:home"),
+        # A content page passes its own language_links (its translation may have another slug, or none).
+        **language_links(alternate_urls(path)),
     }
+
+
+def alternate_urls(path):
+    """The same address in each language; None where it has no other-language version (a 404, say)."""
+    current = translation.get_language()
+    urls = {}
+    for code, _name in settings.LANGUAGES:
+        url = translate_url(path, code)
+        urls[code] = url if url != path or code == current else None
+    return urls

@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 
 class PrivacyHeadersMiddleware:
@@ -18,4 +20,18 @@ class PrivacyHeadersMiddleware:
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         if request.path.startswith(self.admin_prefix):
             response.headers["Referrer-Policy"] = "same-origin"
+        return response
+
+
+class URLLocaleMiddleware(LocaleMiddleware):
+    """Django's LocaleMiddleware, minus `Vary: Accept-Language`.
+
+    With `prefix_default_language=False` the URL alone decides the language (an unprefixed URL is always
+    English), so the header never changes a response. Django still adds the Vary header to unprefixed
+    URLs, which would make any cache keyed by URL store one copy per browser language for nothing. No
+    redirect is lost: Django only redirects when the default language is prefixed too.
+    """
+
+    def process_response(self, request, response):
+        response.headers.setdefault("Content-Language", translation.get_language())
         return response

@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
@@ -10,9 +11,6 @@ from directory.sitemaps import ProviderSitemap
 SITEMAPS = {"static": StaticSitemap, "pages": PageSitemap, "providers": ProviderSitemap}
 
 urlpatterns = [
-    path("", include("content.urls")),
-    path("crisis/", include("crisis.urls")),
-    path("directory/", include("directory.urls")),
     path("api/hsds/", include("directory.api_urls")),
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon, name="favicon"),
@@ -27,3 +25,13 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
 ]
+# English keeps its addresses; Spanish lives under /es/. The language comes from the URL alone (no cookie,
+# no Accept-Language), so a URL always shows the same page to everyone.
+urlpatterns += i18n_patterns(
+    path("", include("content.urls")),
+    path("crisis/", include("crisis.urls")),
+    path("directory/", include("directory.urls")),
+    prefix_default_language=False,
+)
+
+handler500 = "crisis.views.server_error"

@@ -101,15 +101,24 @@ class PageAdminForm(forms.ModelForm):
 @admin.register(Page)
 class PageAdmin(SimpleHistoryAdmin):
     form = PageAdminForm
-    list_display = ["title", "kind", "status", "reviewer", "reviewed_on", "next_review_due", "preview_link"]
-    list_filter = [ReviewDueFilter, "status", "kind", "audience"]
+    list_display = [
+        "title", "language", "kind", "status", "reviewer", "reviewed_on", "next_review_due", "preview_link",
+    ]  # fmt: skip
+    list_filter = [ReviewDueFilter, "status", "kind", "audience", "language"]
     list_select_related = ["reviewer"]
     search_fields = ["title", "slug", "summary", "body"]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["reviewer", "related"]
+    autocomplete_fields = ["reviewer", "related", "translation_of"]
     inlines = [LevelFactsInline, TherapyFactsInline, CitationInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "audience", "order", "summary", "content_note"]}),
+        (
+            "Language",
+            {
+                "description": "A Spanish page names the English page it translates; readers can switch between them.",
+                "fields": ["language", "translation_of"],
+            },
+        ),
         (
             "Body",
             {

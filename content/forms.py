@@ -1,6 +1,7 @@
 import re
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 MAX_QUERY = 200
@@ -16,14 +17,15 @@ def query_field(label, **kwargs):
         label=label,
         required=False,
         max_length=MAX_QUERY,
-        error_messages={"max_length": f"Please shorten your search to {MAX_QUERY} characters or fewer."},
+        # Django fills in limit_value when the check fails, so the message is translated per request.
+        error_messages={"max_length": _("Please shorten your search to %(limit_value)d characters or fewer.")},
         **kwargs,
     )
 
 
 class SiteSearchForm(forms.Form):
     q = query_field(
-        "Search this site",
+        _("Search this site"),
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off", "enterkeyhint": "search"}),
     )
 

@@ -115,31 +115,43 @@ def load_pages(data_dir=DATA_DIR):
     reviewer, _ = Reviewer.objects.get_or_create(
         name=SAMPLE_REVIEWER["name"], defaults={**SAMPLE_REVIEWER, "is_sample": True}
     )
-    metas = [read_page_file(path) for path in sorted((data_dir / "pages").glob("*.md"))]
-    pages = {page.slug: page for page in Page.objects.select_related("level_facts", "therapy_facts")}
-    changed_slugs = []
+    # English pages first, so a translation can point at the page it translates.
+    paths = sorted((data_dir / "pages").glob("*.md")) + sorted((data_dir / "pages" / "es").glob("*.md"))
+    metas = [read_page_file(path) for path in paths]
+    pages = {(page.language, page.slug): page for page in Page.objects.select_related("level_facts", "therapy_facts")}
+    changed = []
     for meta in metas:
-        page = pages.get(meta["slug"])
+        language = meta.get("language", Page.Language.ENGLISH)
+        page = pages.get((language, meta["slug"]))
         wanted = file_state(meta)
         if page is not None:
             current = fingerprint(page_state(page))
             if current != page.curated_hash or current == fingerprint(wanted):
                 continue
         else:
-            page = Page(slug=meta["slug"], reviewer=reviewer, reviewed_on=REVIEWED_ON)
+            page = Page(slug=meta["slug"], language=language, reviewer=reviewer, reviewed_on=REVIEWED_ON)
         for field in PAGE_FIELDS:
             setattr(page, field, wanted[field])
+        if meta.get("translation_of"):
+            original = pages.get((Page.Language.ENGLISH, meta["translation_of"]))
+            if original is None:
+                raise CuratedDataError(
+                    f"{meta['slug']}: translation_of names no English page {meta['translation_of']!r}"
+                )
+            page.translation_of = original
         page.status = Page.Status.PUBLISHED
         page.save()
         _save_facts(page, meta)
         page.curated_hash = fingerprint(wanted)
         Page.objects.filter(pk=page.pk).update(curated_hash=page.curated_hash)
-        pages[page.slug] = page
-        changed_slugs.append(page.slug)
+        pages[(language, page.slug)] = page
+        changed.append((language, page.slug))
     for meta in metas:
-        if meta["slug"] in changed_slugs:
-            pages[meta["slug"]].related.set([pages[slug] for slug in meta.get("related", []) if slug in pages])
-    return len(changed_slugs)
+        key = (meta.get("language", Page.Language.ENGLISH), meta["slug"])
+        if key in changed:
+            related = [pages[(key[0], slug)] for slug in meta.get("related", []) if (key[0], slug) in pages]
+            pages[key].related.set(related)
+    return len(changed)
 
 
 def _save_facts(page, meta):

@@ -4,8 +4,9 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .rendering import cited_keys, render_body
@@ -69,6 +70,10 @@ class PageQuerySet(PageSearchMixin, models.QuerySet):
     def published(self):
         return self.filter(status=Page.Status.PUBLISHED)
 
+    def in_language(self, language=None):
+        """Pages in the given language, by default the language of the current request."""
+        return self.filter(language=language or translation.get_language())
+
     def of_kind(self, kind):
         return self.filter(kind=kind)
 
@@ -82,15 +87,19 @@ class PageQuerySet(PageSearchMixin, models.QuerySet):
 
 class Page(models.Model):
     class Kind(models.TextChoices):
-        ARTICLE = "article", "Article"
-        LEVEL = "level", "Level of care"
-        THERAPY = "therapy", "Therapy"
-        GUIDE = "guide", "Guide for loved ones"
+        ARTICLE = "article", _("Article")
+        LEVEL = "level", _("Level of care")
+        THERAPY = "therapy", _("Therapy")
+        GUIDE = "guide", _("Guide for loved ones")
 
     class Audience(models.TextChoices):
-        ME = "me", "For me"
-        LOVED_ONE = "loved_one", "For someone I care about"
-        BOTH = "both", "For both"
+        ME = "me", _("For me")
+        LOVED_ONE = "loved_one", _("For someone I care about")
+        BOTH = "both", _("For both")
+
+    class Language(models.TextChoices):
+        ENGLISH = "en", "English"
+        SPANISH = "es", "Spanish"
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -105,7 +114,17 @@ class Page(models.Model):
     }
 
     title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, help_text="Unique among the pages in the same language.")
+    language = models.CharField(max_length=5, choices=Language.choices, default=Language.ENGLISH, db_index=True)
+    translation_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="translations",
+        limit_choices_to={"language": "en"},
+        help_text="The English page this translates. Leave blank on English pages.",
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ARTICLE)
     audience = models.CharField(max_length=20, choices=Audience.choices, default=Audience.BOTH)
     summary = models.CharField(
@@ -157,7 +176,8 @@ class Page(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(status="published") | models.Q(reviewer__isnull=False, reviewed_on__isnull=False),
                 name="published_page_has_reviewer_and_date",
-            )
+            ),
+            models.UniqueConstraint(fields=["language", "slug"], name="one_slug_per_language"),
         ]
 
     def __str__(self):
@@ -175,7 +195,20 @@ class Page(models.Model):
         self.update_search_vector()
 
     def get_absolute_url(self):
-        return reverse(self.SECTION_URLS[self.kind], args=[self.slug])
+        # A page's address carries its own language prefix, whatever language the current request is in.
+        with translation.override(self.language):
+            return reverse(self.SECTION_URLS[self.kind], args=[self.slug])
+
+    def translation_in(self, language):
+        """This page in another language, if it is published: an English page's translation, or the original."""
+        if language == self.language:
+            return self
+        if self.language == self.Language.ENGLISH:
+            return self.translations.published().filter(language=language).first()
+        original = self.translation_of
+        if original is None or not original.is_published:
+            return None
+        return original if language == original.language else original.translation_in(language)
 
     @property
     def is_published(self):
@@ -187,10 +220,12 @@ class Page(models.Model):
 
     @property
     def find_care_url(self):
+        # The directory's menus name the English pages, whose slugs stay the same in every language.
+        term = self.translation_of.slug if self.translation_of_id else self.slug
         if self.kind == self.Kind.THERAPY:
-            return f"{reverse('directory:search')}?therapy={self.slug}"
+            return f"{reverse('directory:search')}?therapy={term}"
         if self.kind == self.Kind.LEVEL and hasattr(self, "level_facts"):
-            return f"{reverse('directory:search')}?level={self.slug}"
+            return f"{reverse('directory:search')}?level={term}"
         return reverse("directory:search")
 
     @cached_property
@@ -217,6 +252,10 @@ class Page(models.Model):
                     + ", ".join(f"[@{key}]" for key in unknown)
                     + (". Add the source first, or check the spelling.")
                 )
+        if self.translation_of_id and self.language == self.Language.ENGLISH:
+            errors["translation_of"] = (
+                "An English page is the original; only a page in another language translates one."
+            )
         if self.status == self.Status.PUBLISHED:
             if not keys:
                 errors.setdefault("body", "A published page needs at least one citation, such as [@nice-ng225].")
@@ -239,7 +278,7 @@ class Page(models.Model):
         if connection.vendor == "postgresql":
             from .search import update_search_vector
 
-            update_search_vector(self.pk)
+            update_search_vector(self.pk, self.language)
 
 
 class Citation(models.Model):

@@ -21,7 +21,8 @@ from django.db.models.functions import Greatest
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-CONFIG = "english"
+# Each page's vector is built with the text search configuration of its language (stemming, stop words).
+CONFIGS = {"en": "english", "es": "spanish"}
 MARK_START, MARK_END = "\x02", "\x03"
 PASSAGE_CHARS = 220
 TRIGRAM_THRESHOLD = 0.5
@@ -33,13 +34,18 @@ class SearchResult:
     passage: str
 
 
-def update_search_vector(page_pk):
+def config_for(language):
+    return CONFIGS.get(language, CONFIGS["en"])
+
+
+def update_search_vector(page_pk, language="en"):
     from .models import Page
 
+    config = config_for(language)
     Page.objects.filter(pk=page_pk).update(
-        search_vector=SearchVector("title", weight="A", config=CONFIG)
-        + SearchVector("summary", weight="B", config=CONFIG)
-        + SearchVector("body_text", weight="C", config=CONFIG)
+        search_vector=SearchVector("title", weight="A", config=config)
+        + SearchVector("summary", weight="B", config=config)
+        + SearchVector("body_text", weight="C", config=config)
     )
 
 
@@ -50,14 +56,15 @@ def _marked(text):
 
 
 class PageSearchMixin:
-    def search(self, query):
-        """Ranked results for a cleaned query string, as a list of SearchResult."""
+    def search(self, query, language="en"):
+        """Ranked results for a cleaned query string among the pages in one language, as SearchResults."""
+        pages = self.filter(language=language)
         if connection.vendor == "postgresql":
-            return self._search_postgres(query)
-        return self._search_portable(query)
+            return pages._search_postgres(query, config_for(language))
+        return pages._search_portable(query)
 
-    def _search_postgres(self, query):
-        search_query = SearchQuery(query, search_type="websearch", config=CONFIG)
+    def _search_postgres(self, query, config):
+        search_query = SearchQuery(query, search_type="websearch", config=config)
         pages = (
             self.annotate(
                 rank=SearchRank(F("search_vector"), search_query),
@@ -67,7 +74,7 @@ class PageSearchMixin:
                 passage=SearchHeadline(
                     "body_text",
                     search_query,
-                    config=CONFIG,
+                    config=config,
                     start_sel=MARK_START,
                     stop_sel=MARK_END,
                     max_words=40,

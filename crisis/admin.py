@@ -29,12 +29,12 @@ class CrisisResourceAdmin(SimpleHistoryAdmin):
         "verified_on",
         "verified_recently",
     ]
-    list_filter = [VerificationFilter, "active", "banner_role"]
+    list_filter = [VerificationFilter, "active", "banner_role", "language"]
     list_editable = ["order"]
     search_fields = ["name", "purpose", "phone"]
     prepopulated_fields = {"slug": ["name"]}
     fieldsets = [
-        (None, {"fields": ["name", "slug", "purpose", "audience", "active", "order", "banner_role"]}),
+        (None, {"fields": ["name", "slug", "language", "purpose", "audience", "active", "order", "banner_role"]}),
         (
             "How to reach it",
             {

@@ -13,6 +13,9 @@ class CrisisResourceQuerySet(models.QuerySet):
     def active(self):
         return self.filter(active=True).order_by("order", "name")
 
+    def in_language(self, language):
+        return self.filter(language=language)
+
     def stale(self):
         return self.filter(verified_on__lt=timezone.localdate() - STALE_AFTER)
 
@@ -44,6 +47,13 @@ class CrisisResource(models.Model):
         choices=BannerRole.choices,
         blank=True,
         help_text="The banner on every page shows the main crisis line and the emergency number.",
+    )
+    language = models.CharField(
+        max_length=5,
+        choices=[("en", "English"), ("es", "Spanish")],
+        default="en",
+        db_index=True,
+        help_text="The crisis page in this language lists this entry. Write every field in that language.",
     )
     order = models.PositiveIntegerField(default=100)
     active = models.BooleanField(default=True)

@@ -7,6 +7,9 @@ SAMHSA's announcement of 8 September 2023; direct 988 dialing from a videophone 
 source confirmed it had started, so it is not listed. Crisis Text Line in Spanish (text AYUDA to 741741, or
 WhatsApp 442-AYUDAME): crisistextline.org/blog/2021/10/15/hola-crisis-text-line-is-now-available-in-spanish,
 repeated in its October 2023 announcement.
+The Spanish entries (language "es") are what the Spanish crisis page lists: 988 in Spanish (press 2 on a
+call, the word AYUDA by text, and chat, per 988lifeline.org/get-help/what-to-expect) and Crisis Text
+Line's Spanish service (AYUDA to 741741, or WhatsApp 442-AYUDAME, per Crisis Text Line's announcement).
 """
 
 from datetime import date
@@ -129,6 +132,76 @@ RESOURCES = [
         "chat_url": "https://findahelpline.com/",
         "hours": "Varies by service",
         "audience": "People outside the US",
+        "order": 60,
+        "source_url": "https://findahelpline.com/",
+    },
+    {
+        "slug": "988-lifeline-es",
+        "language": "es",
+        "name": "Línea 988 de Prevención del Suicidio y Crisis (en español)",
+        "purpose": (
+            "Apoyo gratis y confidencial en español con un consejero de crisis capacitado, para cualquier "
+            "persona que esté pasando por un momento muy difícil, que piense en el suicidio o en hacerse daño, "
+            "o que esté preocupada por otra persona. Al llamar, escuchas un mensaje corto con opciones: marca 2 "
+            "para hablar en español. Un consejero te escucha, te ayuda a pensar qué te ayudaría ahora mismo y "
+            "puede darte información sobre servicios cerca de ti."
+        ),
+        "phone": "988",
+        "text_number": "988",
+        "text_keyword": "AYUDA",
+        "chat_url": "https://988lifeline.org/chat/",
+        "tty": "Si usas TTY: usa tu servicio de relevo o marca 711 y luego 988.",
+        "languages": "Español e inglés; intérpretes para muchos otros idiomas por teléfono",
+        "hours": "24 horas al día, 7 días a la semana",
+        "audience": "Cualquier persona en EE. UU., de cualquier edad, para sí misma o para otra persona",
+        "options": "Al llamar, marca 2 para hablar en español\nPor mensaje de texto, envía la palabra AYUDA",
+        "order": 10,
+        "source_url": "https://988lifeline.org/get-help/what-to-expect",
+    },
+    {
+        "slug": "911-es",
+        "language": "es",
+        "name": "911 Emergencias",
+        "purpose": (
+            "Llama al 911 si la vida de alguien está en peligro ahora: una herida grave, un sangrado fuerte que "
+            "no para, algo que se tragó o se tomó y puede hacer daño, o alguien que no puede estar a salvo. "
+            "También puedes ir a la sala de emergencias más cercana."
+        ),
+        "phone": "911",
+        "languages": "Hay intérpretes",
+        "hours": "24 horas al día, 7 días a la semana",
+        "audience": "Cualquier persona en EE. UU. en una emergencia",
+        "order": 20,
+        "source_url": "https://www.911.gov/",
+    },
+    {
+        "slug": "crisis-text-line-es",
+        "language": "es",
+        "name": "Crisis Text Line (en español)",
+        "purpose": (
+            "Escribe con un consejero voluntario capacitado, en español, si hablar en voz alta te cuesta o no "
+            "es seguro. Un consejero te responde, te escucha y te ayuda a encontrar un siguiente paso."
+        ),
+        "text_number": "741741",
+        "text_keyword": "AYUDA",
+        "options": "Por WhatsApp: escribe al 442-AYUDAME",
+        "languages": "Español",
+        "hours": "24 horas al día, 7 días a la semana",
+        "audience": "Cualquier persona en EE. UU.",
+        "order": 30,
+        "source_url": "https://crisistextline.org/blog/2021/10/15/hola-crisis-text-line-is-now-available-in-spanish",
+    },
+    {
+        "slug": "outside-the-us-es",
+        "language": "es",
+        "name": "Fuera de Estados Unidos",
+        "purpose": (
+            "El 988 y el 911 funcionan en EE. UU. Si vives en otro país, Find A Helpline tiene una lista de "
+            "líneas de crisis gratis y confidenciales en muchos países."
+        ),
+        "chat_url": "https://findahelpline.com/",
+        "hours": "Depende del servicio",
+        "audience": "Personas fuera de EE. UU.",
         "order": 60,
         "source_url": "https://findahelpline.com/",
     },

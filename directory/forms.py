@@ -4,6 +4,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Div, Field, Layout, Submit
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from content.forms import clean_text, query_field
 from content.models import Page
@@ -12,53 +13,88 @@ from .geo import locate
 from .models import AGE_CHOICES, PAYMENT_CHOICES, Insurer, Language, ProblemReport, Specialty, Suggestion
 
 ANY_TERM = {
-    "level": "Any level",
-    "therapy": "Any therapy",
-    "issue": "Any issue",
-    "insurance": "Any insurance",
-    "language": "Any language",
+    "level": _("Any level"),
+    "therapy": _("Any therapy"),
+    "issue": _("Any issue"),
+    "insurance": _("Any insurance"),
+    "language": _("Any language"),
 }
-RADIUS_CHOICES = [("5", "5 miles"), ("10", "10 miles"), ("25", "25 miles"), ("50", "50 miles"), ("100", "100 miles")]
-SORT_CHOICES = [("distance", "Distance"), ("name", "Name"), ("recent", "Recently verified")]
+RADIUS_CHOICES = [
+    ("5", _("5 miles")),
+    ("10", _("10 miles")),
+    ("25", _("25 miles")),
+    ("50", _("50 miles")),
+    ("100", _("100 miles")),
+]
+SORT_CHOICES = [("distance", _("Distance")), ("name", _("Name")), ("recent", _("Recently verified"))]
 INVALID_CHOICE_MESSAGES = {
-    "level": "That level of care is not in our list. Choose one from the menu.",
-    "therapy": "That therapy is not in our list. Choose one from the menu.",
-    "issue": "That issue is not in our list. Choose one from the menu.",
-    "age": "Choose an age group from the menu.",
-    "payment": "Choose a payment option from the menu.",
-    "insurance": "That insurer is not in our list. Choose one from the menu.",
-    "language": "That language is not in our list. Choose one from the menu.",
-    "sort": "Sort by distance, name or recently verified.",
+    "level": _("That level of care is not in our list. Choose one from the menu."),
+    "therapy": _("That therapy is not in our list. Choose one from the menu."),
+    "issue": _("That issue is not in our list. Choose one from the menu."),
+    "age": _("Choose an age group from the menu."),
+    "payment": _("Choose a payment option from the menu."),
+    "insurance": _("That insurer is not in our list. Choose one from the menu."),
+    "language": _("That language is not in our list. Choose one from the menu."),
+    "sort": _("Sort by distance, name or recently verified."),
 }
+
+
+# The directory's models (directory/models.py) label their choices in English for admin; readers' forms
+# show these translatable labels instead, keyed by the stored values.
+CHOICE_LABELS = {
+    "children": _("Children"),
+    "teens": _("Teens"),
+    "adults": _("Adults"),
+    "older_adults": _("Older adults"),
+    "sliding_scale": _("Sliding scale"),
+    "self_pay": _("Self-pay"),
+    "provider": _("I am this provider or work there"),
+    "visitor": _("I know of this provider"),
+    "therapist": _("Individual therapist"),
+    "group_practice": _("Group practice"),
+    "program": _("Treatment program"),
+    "wrong_number": _("The phone number or contact details are wrong"),
+    "not_accepting": _("They are not accepting new clients"),
+    "closed": _("They have closed or moved"),
+    "other": _("Something else"),
+}
+
+
+def translated_choices(choices):
+    return [(value, CHOICE_LABELS.get(value, label)) for value, label in choices]
 
 
 class DirectorySearchForm(forms.Form):
-    q = query_field("Name or keyword")
+    q = query_field(_("Name or keyword"))
     near = forms.CharField(
-        label="Near (ZIP code, or city and state)",
+        label=_("Near (ZIP code, or city and state)"),
         required=False,
         max_length=100,
-        help_text="For example 60601 or Chicago, IL",
-        error_messages={"max_length": "That place is too long. Try a 5-digit ZIP code or a city and state."},
+        help_text=_("For example 60601 or Chicago, IL"),
+        error_messages={"max_length": _("That place is too long. Try a 5-digit ZIP code or a city and state.")},
     )
     radius = forms.TypedChoiceField(
-        label="Within",
+        label=_("Within"),
         choices=RADIUS_CHOICES,
         required=False,
         coerce=int,
         empty_value=25,
-        error_messages={"invalid_choice": "Choose a distance of 5, 10, 25, 50 or 100 miles."},
+        error_messages={"invalid_choice": _("Choose a distance of 5, 10, 25, 50 or 100 miles.")},
     )
-    telehealth = forms.BooleanField(label="Offers telehealth (online sessions)", required=False)
-    accepting = forms.BooleanField(label="Accepting new clients", required=False)
-    level = forms.ChoiceField(label="Level of care", required=False)
-    therapy = forms.ChoiceField(label="Therapy", required=False)
-    issue = forms.ChoiceField(label="Issue", required=False)
-    age = forms.ChoiceField(label="Age group", choices=[("", "Any age"), *AGE_CHOICES], required=False)
-    payment = forms.ChoiceField(label="Payment", choices=[("", "Any payment"), *PAYMENT_CHOICES], required=False)
-    insurance = forms.ChoiceField(label="Insurance", required=False)
-    language = forms.ChoiceField(label="Language", required=False)
-    sort = forms.ChoiceField(label="Sort by", choices=SORT_CHOICES, required=False)
+    telehealth = forms.BooleanField(label=_("Offers telehealth (online sessions)"), required=False)
+    accepting = forms.BooleanField(label=_("Accepting new clients"), required=False)
+    level = forms.ChoiceField(label=_("Level of care"), required=False)
+    therapy = forms.ChoiceField(label=_("Therapy"), required=False)
+    issue = forms.ChoiceField(label=_("Issue"), required=False)
+    age = forms.ChoiceField(
+        label=_("Age group"), choices=[("", _("Any age")), *translated_choices(AGE_CHOICES)], required=False
+    )
+    payment = forms.ChoiceField(
+        label=_("Payment"), choices=[("", _("Any payment")), *translated_choices(PAYMENT_CHOICES)], required=False
+    )
+    insurance = forms.ChoiceField(label=_("Insurance"), required=False)
+    language = forms.ChoiceField(label=_("Language"), required=False)
+    sort = forms.ChoiceField(label=_("Sort by"), choices=SORT_CHOICES, required=False)
     page = forms.IntegerField(required=False, min_value=1, max_value=100_000, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
@@ -66,8 +102,8 @@ class DirectorySearchForm(forms.Form):
         self.place = None
         for name, message in INVALID_CHOICE_MESSAGES.items():
             self.fields[name].error_messages["invalid_choice"] = message
-        self.fields["page"].error_messages["invalid"] = "The page number must be a whole number."
-        pages = Page.objects.published()
+        self.fields["page"].error_messages["invalid"] = _("The page number must be a whole number.")
+        pages = Page.objects.published().in_language("en")
         terms = {
             "level": pages.filter(kind=Page.Kind.LEVEL, level_facts__isnull=False).values_list("slug", "title", "pk"),
             "therapy": pages.filter(kind=Page.Kind.THERAPY).values_list("slug", "title", "pk"),
@@ -91,8 +127,10 @@ class DirectorySearchForm(forms.Form):
             self.place = locate(near)
             if self.place is None:
                 raise ValidationError(
-                    "We could not find that place. "
-                    "Try a 5-digit US ZIP code like 60601, or a city and state like Chicago, IL."
+                    _(
+                        "We could not find that place. "
+                        "Try a 5-digit US ZIP code like 60601, or a city and state like Chicago, IL."
+                    )
                 )
         return near
 
@@ -115,7 +153,7 @@ class DirectorySearchForm(forms.Form):
 class HoneypotMixin(forms.Form):
     """A field people never see or fill in; forms that arrive with it filled are from bots."""
 
-    company_website = forms.CharField(required=False, label="Leave this empty")
+    company_website = forms.CharField(required=False, label=_("Leave this empty"))
 
     def is_spam(self):
         return bool(self.data.get("company_website"))
@@ -141,36 +179,54 @@ class SuggestionForm(HoneypotMixin, forms.ModelForm):
             "telehealth", "phone", "website", "contact_email",
         ]  # fmt: skip
         widgets = {"relationship": forms.RadioSelect, "kind": forms.RadioSelect, "description": forms.Textarea}
+        labels = {
+            "relationship": _("Your connection to the listing"),
+            "name": _("Name of therapist or program"),
+            "credentials": _("Credentials"),
+            "description": _("What they offer"),
+            "street": _("Street"),
+            "city": _("City"),
+            "state": _("State"),
+            "zip_code": _("ZIP code"),
+            "telehealth": _("Offers telehealth"),
+            "phone": _("Phone"),
+            "website": _("Website"),
+            "contact_email": _("Your email (optional)"),
+        }
+        help_texts = {
+            "credentials": _("For example LCSW, PhD"),
+            "contact_email": _("Only if you want us to be able to ask you a question."),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].label = "What kind of care is it?"
-        self.fields["state"].help_text = "Two letters, for example CA"
-        self.fields["zip_code"].help_text = "Leave the address blank if they only offer telehealth"
-        self.fields["relationship"].choices = Suggestion.Relationship.choices
-        self.fields["kind"].choices = Suggestion._meta.get_field("kind").choices
-        self.fields["name"].error_messages["required"] = "Enter the name of the therapist or program"
-        self.fields["description"].error_messages["required"] = "Tell us what they offer"
-        self.fields["relationship"].error_messages["required"] = "Tell us how you know this provider"
-        self.fields["kind"].error_messages["required"] = "Choose what kind of care it is"
-        self.helper = self.make_helper(self.Meta.fields, "Send suggestion")
+        self.fields["kind"].label = _("What kind of care is it?")
+        self.fields["state"].help_text = _("Two letters, for example CA")
+        self.fields["zip_code"].help_text = _("Leave the address blank if they only offer telehealth")
+        self.fields["relationship"].choices = translated_choices(Suggestion.Relationship.choices)
+        self.fields["kind"].choices = translated_choices(Suggestion._meta.get_field("kind").choices)
+        self.fields["name"].error_messages["required"] = _("Enter the name of the therapist or program")
+        self.fields["description"].error_messages["required"] = _("Tell us what they offer")
+        self.fields["relationship"].error_messages["required"] = _("Tell us how you know this provider")
+        self.fields["kind"].error_messages["required"] = _("Choose what kind of care it is")
+        self.helper = self.make_helper(self.Meta.fields, _("Send suggestion"))
 
     def clean_state(self):
         state = self.cleaned_data["state"].strip().upper()
         if state and not re.fullmatch(r"[A-Z]{2}", state):
-            raise ValidationError("Enter the state as two letters, for example CA")
+            raise ValidationError(_("Enter the state as two letters, for example CA"))
         return state
 
     def clean_zip_code(self):
         zip_code = self.cleaned_data["zip_code"].strip()
         if zip_code and not re.fullmatch(r"\d{5}", zip_code):
-            raise ValidationError("Enter a 5-digit ZIP code, for example 60601")
+            raise ValidationError(_("Enter a 5-digit ZIP code, for example 60601"))
         return zip_code
 
     def clean(self):
         data = super().clean()
         if not data.get("telehealth") and not (data.get("city") and data.get("state")):
-            raise ValidationError("Give at least a city and state, or tick 'offers telehealth'.")
+            raise ValidationError(_("Give at least a city and state, or tick 'offers telehealth'."))
         return data
 
 
@@ -179,10 +235,14 @@ class ProblemReportForm(HoneypotMixin, forms.ModelForm):
         model = ProblemReport
         fields = ["reason", "details", "contact_email"]
         widgets = {"reason": forms.RadioSelect, "details": forms.Textarea(attrs={"rows": 4})}
-        labels = {"reason": "What is wrong?", "details": "Anything else we should know? (optional)"}
+        labels = {
+            "reason": _("What is wrong?"),
+            "details": _("Anything else we should know? (optional)"),
+            "contact_email": _("Your email (optional)"),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reason"].choices = ProblemReport.Reason.choices
-        self.fields["reason"].error_messages["required"] = "Choose what is wrong with the listing"
-        self.helper = self.make_helper(self.Meta.fields, "Send report")
+        self.fields["reason"].choices = translated_choices(ProblemReport.Reason.choices)
+        self.fields["reason"].error_messages["required"] = _("Choose what is wrong with the listing")
+        self.helper = self.make_helper(self.Meta.fields, _("Send report"))

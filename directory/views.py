@@ -2,6 +2,7 @@ import logging
 
 from django.db import DatabaseError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -40,7 +41,8 @@ def search(request):
         "query_without_page": query_without_page(request),
     }
     if outcome.total == 0:
-        context["crisis_resources"] = CrisisResource.objects.active().exclude(phone="", text_number="")[:4]
+        resources = CrisisResource.objects.active().in_language(translation.get_language())
+        context["crisis_resources"] = resources.exclude(phone="", text_number="")[:4]
     return render(request, "directory/search.html", context)
 
 

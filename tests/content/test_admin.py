@@ -17,7 +17,7 @@ def staff_in(group_name):
 
 def change_form_data(page, **overrides):
     data = {
-        "title": page.title, "slug": page.slug, "kind": page.kind, "audience": page.audience,
+        "title": page.title, "slug": page.slug, "language": page.language, "kind": page.kind, "audience": page.audience,
         "order": page.order, "summary": page.summary, "content_note": page.content_note, "body": page.body,
         "status": page.status, "reviewer": page.reviewer_id or "",
         "reviewed_on": page.reviewed_on.isoformat() if page.reviewed_on else "",

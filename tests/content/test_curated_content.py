@@ -13,7 +13,16 @@ from content.safe_messaging import METHOD_TERMS, UNSAFE_PHRASES
 pytestmark = pytest.mark.django_db
 
 PAGES = [read_page_file(path) for path in sorted((DATA_DIR / "pages").glob("*.md"))]
+SPANISH_PAGES = [read_page_file(path) for path in sorted((DATA_DIR / "pages" / "es").glob("*.md"))]
 FORBIDDEN = [*UNSAFE_PHRASES, *METHOD_TERMS]
+# The same rules in Spanish: "murió por suicidio", never these.
+FORBIDDEN_ES = [
+    "cometió suicidio", "cometer suicidio", "comete suicidio", "se suicidó con éxito", "suicidio exitoso",
+    "intento exitoso", "intento fallido", "intento frustrado", "suicidio consumado", "llamar la atención",
+    "llamada de atención", "manipulador", "manipuladora", "epidemia", "cortador", "cortadora", "navaja",
+    "cuchilla", "letal", "es una adicción", "adicto a", "adicta a", "autolesionarse funciona",
+    "autolesionarse ayuda",
+]  # fmt: skip
 
 
 def words(text):
@@ -41,6 +50,29 @@ def test_curated_page_has_the_agreed_shape(meta):
     assert "988" in meta["body"], "every page signposts help"
     assert len(set(re.findall(r"\[@([a-z0-9-]+)\]", meta["body"]))) >= 2, "at least two sources"
     assert "## What you can do now" in meta["body"]
+
+
+@pytest.mark.parametrize("meta", SPANISH_PAGES, ids=[meta["slug"] for meta in SPANISH_PAGES])
+def test_spanish_page_uses_safe_language(meta):
+    text = " ".join([meta["title"], meta["summary"], meta.get("content_note", ""), meta["body"]]).lower()
+    found = [phrase for phrase in FORBIDDEN_ES + FORBIDDEN if re.search(r"\b" + re.escape(phrase) + r"\b", text)]
+    assert found == []
+
+
+@pytest.mark.parametrize("meta", SPANISH_PAGES, ids=[meta["slug"] for meta in SPANISH_PAGES])
+def test_spanish_page_has_the_agreed_shape_and_translates_an_english_page(meta):
+    english = {page["slug"]: page for page in PAGES}
+    assert meta["language"] == "es"
+    assert meta["translation_of"] in english
+    assert 300 <= words(meta["body"]) <= 1200
+    assert len(meta["summary"]) <= 300
+    assert "988" in meta["body"] and "marca 2" in meta["body"], "every page signposts help in Spanish"
+    assert "Las fuentes de esta página están en inglés." in meta["body"]
+    assert "## Qué puedes hacer ahora" in meta["body"]
+    cited = set(re.findall(r"@([a-z0-9-]+)", meta["body"]))
+    assert len(cited) >= 2, "at least two sources"
+    assert cited <= set(read_sources()), "only sources the site lists"
+    assert all(slug in {m["slug"] for m in SPANISH_PAGES} for slug in meta.get("related", []))
 
 
 def test_every_source_has_a_real_looking_link_and_a_known_kind():
@@ -73,4 +105,4 @@ def test_every_page_that_discusses_suicide_abuse_or_restraint_has_a_content_note
 
 
 def test_no_page_has_an_image():
-    assert not any("![" in meta["body"] or "<img" in meta["body"] for meta in PAGES)
+    assert not any("![" in meta["body"] or "<img" in meta["body"] for meta in PAGES + SPANISH_PAGES)

@@ -88,3 +88,24 @@ def test_sqlite_fallback_needs_every_word(client):
     titles = result_titles(client, "dialectical behavior")
     assert Page.objects.get(slug="dbt").title in titles
     assert result_titles(client, "dialectical zzzzqqq") == []
+
+
+@postgres_only
+def test_postgres_builds_a_spanish_pages_vector_with_the_spanish_configuration():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT p.search_vector @@ to_tsquery('spanish', 'ganas'), "
+            "p.search_vector = setweight(to_tsvector('spanish', p.title), 'A') "
+            "|| setweight(to_tsvector('spanish', p.summary), 'B') "
+            "|| setweight(to_tsvector('spanish', p.body_text), 'C') "
+            "FROM content_page p WHERE p.language = 'es' AND p.slug = 'manejar-las-ganas-de-hacerte-dano'"
+        )
+        assert cursor.fetchone() == (True, True)
+
+
+@postgres_only
+def test_postgres_searches_spanish_pages_in_spanish(client):
+    response = client.get("/es/search/", {"q": "autolesiones"})
+    slugs = [result.page.slug for result in response.context["results"]]
+    assert "que-es-la-autolesion" in slugs
+    assert all(result.page.language == "es" for result in response.context["results"])

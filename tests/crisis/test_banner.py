@@ -65,6 +65,22 @@ def test_with_the_database_down_pages_show_the_static_500_page_with_the_banner()
     assert "Something went wrong on our side" in page
 
 
+def test_with_the_database_down_spanish_pages_show_the_static_500_page_in_spanish():
+    result = run_django(
+        "from django.test import Client\n"
+        "r = Client(raise_request_exception=False).get('/es/crisis/', secure=True)\n"
+        "print(r.status_code)\n"
+        "print(r.content.decode())\n",
+        **UNREACHABLE,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("500")
+    assert_crisis_banner(result.stdout)
+    assert '<html lang="es">' in result.stdout
+    assert "Algo salió mal de nuestro lado" in result.stdout
+    assert "marca 2" in result.stdout
+
+
 def test_with_the_database_down_the_banner_tag_still_renders_the_numbers():
     result = run_django(
         "from django.template import Template, Context\n"

@@ -182,6 +182,17 @@ PAGE_TYPES = {
     "start-results": "/start/?danger=no&who=someone&age=teens&need=care",
     "not-found": "/no-such-page/",
     "admin-login": "/admin/login/",
+    "es-home": "/es/",
+    "es-learn": "/es/learn/",
+    "es-article": "/es/learn/que-es-la-autolesion/",
+    "es-levels": "/es/levels-of-care/",
+    "es-guide": "/es/helping-someone/que-hacer-en-una-emergencia/",
+    "es-search": "/es/search/?q=autolesiones",
+    "es-directory": "/es/directory/?language=spanish",
+    "es-directory-errors": "/es/directory/?near=00000&radius=7",
+    "es-suggest": "/es/directory/suggest/",
+    "es-crisis": "/es/crisis/",
+    "es-not-found": "/es/no-such-page/",
 }
 
 
@@ -191,6 +202,8 @@ def page_paths(site):
         **PAGE_TYPES,
         "profile": site.provider_path,
         "report": site.provider_path + "report/",
+        "es-profile": "/es" + site.provider_path,
+        "es-report": "/es" + site.provider_path + "report/",
     }
 
 

@@ -5,7 +5,7 @@ from tests.e2e.conftest import PAGE_TYPES, page_paths
 
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 AXE = Axe()
-ALL_PAGES = [*PAGE_TYPES, "profile", "report"]
+ALL_PAGES = [*PAGE_TYPES, "profile", "report", "es-profile", "es-report"]
 
 
 def axe_violations(page):
@@ -53,7 +53,7 @@ def test_forms_with_errors_have_no_axe_violations_and_link_errors_to_fields(page
     "name",
     [
         "home", "article", "therapy", "directory", "profile", "crisis", "suggest", "not-found",
-        "levels", "guides", "therapies", "safety-plan", "start", "start-results",
+        "levels", "guides", "therapies", "safety-plan", "start", "start-results", "es-article", "es-crisis",
     ],
 )  # fmt: skip
 def test_headings_start_at_one_h1_and_never_skip_a_level(page, site, name):

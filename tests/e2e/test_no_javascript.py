@@ -10,7 +10,7 @@ def no_js_page(browser):
     context.close()
 
 
-@pytest.mark.parametrize("name", [*PAGE_TYPES, "profile", "report"])
+@pytest.mark.parametrize("name", [*PAGE_TYPES, "profile", "report", "es-profile", "es-report"])
 def test_every_page_renders_with_the_banner_without_javascript(no_js_page, site, name):
     response = no_js_page.goto(site(page_paths(site)[name]))
     assert response.status in (200, 404)

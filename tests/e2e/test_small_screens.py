@@ -12,7 +12,7 @@ def phone_page(browser):
     context.close()
 
 
-@pytest.mark.parametrize("name", [*PAGE_TYPES, "profile", "report"])
+@pytest.mark.parametrize("name", [*PAGE_TYPES, "profile", "report", "es-profile", "es-report"])
 def test_crisis_numbers_are_visible_without_scrolling_and_nothing_scrolls_sideways(phone_page, site, name):
     phone_page.goto(site(page_paths(site)[name]))
     for href in ["tel:988", "sms:988", "tel:911"]:
@@ -23,7 +23,20 @@ def test_crisis_numbers_are_visible_without_scrolling_and_nothing_scrolls_sidewa
 
 
 @pytest.mark.parametrize(
-    "name", ["home", "directory", "profile", "suggest", "crisis", "therapy", "safety-plan", "start", "start-results"]
+    "name",
+    [
+        "home",
+        "directory",
+        "profile",
+        "suggest",
+        "crisis",
+        "therapy",
+        "safety-plan",
+        "start",
+        "start-results",
+        "es-crisis",
+        "es-directory",
+    ],
 )
 def test_controls_are_at_least_24_px(phone_page, site, name):
     phone_page.goto(site(page_paths(site)[name]))

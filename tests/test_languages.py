@@ -1,0 +1,188 @@
+"""English at today's addresses, Spanish under /es/: the URL alone decides, with no cookie and no redirect."""
+
+import re
+
+import pytest
+
+from content.models import Page
+from crisis.models import CrisisResource
+
+pytestmark = pytest.mark.django_db
+
+SPANISH_URLS = [
+    "/es/",
+    "/es/learn/",
+    "/es/learn/que-es-la-autolesion/",
+    "/es/learn/manejar-las-ganas-de-hacerte-dano/",
+    "/es/helping-someone/",
+    "/es/helping-someone/que-hacer-en-una-emergencia/",
+    "/es/levels-of-care/",
+    "/es/therapies/",
+    "/es/search/?q=autolesiones",
+    "/es/crisis/",
+    "/es/directory/",
+    "/es/directory/?language=spanish",
+    "/es/directory/suggest/",
+]
+
+
+def title(html):
+    return re.search(r"<title>(.*?)</title>", html, re.S).group(1).strip()
+
+
+def hreflangs(html):
+    return dict(re.findall(r'<link rel="alternate" hreflang="([\w-]+)" href="https?://[^/]+([^"]+)">', html))
+
+
+def test_accept_language_spanish_neither_redirects_nor_translates_english_addresses(client):
+    for url in ["/", "/learn/", "/crisis/", "/directory/"]:
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE="es-MX,es;q=0.9")
+        assert response.status_code == 200, url
+        assert not response.cookies, url
+        html = response.content.decode()
+        assert '<html lang="en">' in html, url
+        assert "Need help now?" in html, url
+
+
+def test_spanish_addresses_stay_spanish_whatever_the_browser_asks_for(client):
+    response = client.get("/es/crisis/", HTTP_ACCEPT_LANGUAGE="en-US")
+    assert '<html lang="es">' in response.content.decode()
+    assert not response.cookies
+
+
+def test_a_language_cookie_changes_nothing(client):
+    client.cookies["django_language"] = "es"
+    assert '<html lang="en">' in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize("url", SPANISH_URLS)
+def test_every_spanish_page_is_in_spanish_with_no_cookie(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert not response.cookies
+    html = response.content.decode()
+    assert '<html lang="es">' in html
+    assert "¿Necesitas ayuda ya?" in html and "marca 2" in html
+    english = client.get(url.removeprefix("/es"))
+    if english.status_code == 200:
+        assert title(html) != title(english.content.decode()), "a Spanish <title>"
+    assert 'class="language-switch"' in html
+
+
+def test_the_language_switch_goes_to_the_same_page_in_the_other_language(client):
+    html = client.get("/directory/?language=spanish&telehealth=1").content.decode()
+    assert 'class="language-switch" href="/es/directory/?language=spanish&amp;telehealth=1"' in html
+    html = client.get("/es/crisis/").content.decode()
+    assert 'class="language-switch" href="/crisis/"' in html
+
+
+def test_hreflang_links_point_both_ways_with_english_as_the_default(client):
+    links = hreflangs(client.get("/crisis/").content.decode())
+    assert links == {"en": "/crisis/", "x-default": "/crisis/", "es": "/es/crisis/"}
+    assert hreflangs(client.get("/es/crisis/").content.decode()) == links
+
+
+def test_every_english_page_with_a_translation_links_to_it_and_back(client):
+    translations = Page.objects.published().filter(language="es", translation_of__isnull=False)
+    assert translations.count() >= 3
+    for spanish in translations.select_related("translation_of"):
+        english = spanish.translation_of
+        english_html = client.get(english.get_absolute_url()).content.decode()
+        spanish_html = client.get(spanish.get_absolute_url()).content.decode()
+        assert hreflangs(english_html)["es"] == spanish.get_absolute_url()
+        assert f'class="language-switch" href="{spanish.get_absolute_url()}"' in english_html
+        assert hreflangs(spanish_html)["en"] == english.get_absolute_url()
+        assert f'class="language-switch" href="{english.get_absolute_url()}"' in spanish_html
+
+
+def test_an_untranslated_page_has_no_spanish_hreflang_and_switches_to_the_spanish_home(client):
+    html = client.get("/therapies/dbt/").content.decode()
+    assert "es" not in hreflangs(html)
+    assert 'class="language-switch" href="/es/"' in html
+
+
+def test_an_english_slug_under_es_is_not_found(client):
+    assert client.get("/es/learn/what-is-self-harm/").status_code == 404
+    assert client.get("/learn/que-es-la-autolesion/").status_code == 404
+
+
+def test_spanish_indexes_list_only_spanish_pages(client):
+    html = client.get("/es/learn/").content.decode()
+    assert "/es/learn/que-es-la-autolesion/" in html
+    assert "/learn/what-is-self-harm/" not in html
+    assert "/es/learn/que-es-la-autolesion/" not in client.get("/learn/").content.decode()
+
+
+def test_spanish_search_finds_spanish_pages_and_english_search_does_not(client):
+    html = client.get("/es/search/?q=autolesiones").content.decode()
+    assert "/es/learn/que-es-la-autolesion/" in html
+    assert "/es/learn/que-es-la-autolesion/" not in client.get("/search/?q=autolesiones").content.decode()
+    assert "/learn/what-is-self-harm/" not in client.get("/es/search/?q=self-harm").content.decode()
+
+
+def test_spanish_crisis_page_puts_988_in_spanish_first_and_lists_crisis_text_line_in_spanish(client):
+    html = client.get("/es/crisis/").content.decode()
+    assert html.index("Línea 988") < html.index("Crisis Text Line (en español)")
+    assert "marca 2" in html
+    assert 'href="sms:988?&amp;body=AYUDA"' in html
+    assert 'href="sms:741741?&amp;body=AYUDA"' in html
+    assert "442-AYUDAME" in html
+    assert "HOME" not in html
+
+
+def test_spanish_crisis_resources_record_their_source_and_check_date():
+    for resource in CrisisResource.objects.in_language("es"):
+        assert resource.source_url.startswith("https://")
+        assert resource.verified_on.isoformat() == "2026-11-25"
+
+
+def test_english_crisis_page_is_unchanged_by_the_spanish_entries(client):
+    html = client.get("/crisis/").content.decode()
+    assert "AYUDA" not in html
+
+
+def test_spanish_directory_offers_a_one_click_spanish_speaking_filter(client):
+    html = client.get("/es/directory/").content.decode()
+    assert 'href="/es/directory/?language=spanish"' in html and "Atiende en español" in html
+    html = client.get("/es/directory/?language=spanish").content.decode()
+    assert "No pudimos usar parte de tu búsqueda" not in html
+    assert re.search(r"\d+ resultados?", html)
+
+
+def test_spanish_directory_form_errors_are_in_spanish(client):
+    html = client.get("/es/directory/?radius=7").content.decode()
+    assert "Elige una distancia de 5, 10, 25, 50 o 100 millas." in html
+
+
+def test_404_under_es_is_in_spanish_with_the_banner(client):
+    response = client.get("/es/no-such-page/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert '<html lang="es">' in html and "No encontramos esa página" in html
+
+
+def test_spanish_suggest_form_has_spanish_labels_and_choices(client):
+    html = client.get("/es/directory/suggest/").content.decode()
+    assert "Nombre del terapeuta o del programa" in html
+    assert "Conozco a este proveedor" in html
+    assert "Enviar sugerencia" in html
+
+
+def test_a_missing_page_offers_no_translation_of_itself(client):
+    html = client.get("/es/no-such-page/").content.decode()
+    assert hreflangs(html) == {"es": "/es/no-such-page/"}
+    assert 'class="language-switch" href="/"' in html
+
+
+def test_responses_do_not_vary_on_accept_language(client):
+    for url in ["/", "/es/", "/crisis/", "/es/directory/"]:
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE="es")
+        assert "accept-language" not in response.get("Vary", "").lower(), url
+    assert client.get("/es/")["Content-Language"] == "es"
+    assert client.get("/")["Content-Language"] == "en"
+
+
+def test_spanish_directory_filters_have_spanish_labels(client):
+    html = client.get("/es/directory/").content.decode()
+    assert ">Adolescentes<" in html or ">Adolescentes (" in html
+    assert "Tarifa según ingresos" in html
