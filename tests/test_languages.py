@@ -138,7 +138,7 @@ def test_spanish_crisis_resources_record_their_source_and_check_date():
 
 def test_english_crisis_page_is_unchanged_by_the_spanish_entries(client):
     html = client.get("/crisis/").content.decode()
-    assert "AYUDA" not in html
+    assert "Crisis Text Line (en español)" not in html and "marca 2" not in html
 
 
 def test_spanish_directory_offers_a_one_click_spanish_speaking_filter(client):

@@ -16,13 +16,13 @@ pytestmark = pytest.mark.django_db
 PAGES = {
     "/": 2,
     "/learn/": 2,
-    "/learn/what-is-self-harm/": 4,
+    "/learn/what-is-self-harm/": 5,
     "/levels-of-care/": 2,
-    "/levels-of-care/intensive-outpatient/": 4,
+    "/levels-of-care/intensive-outpatient/": 5,
     "/therapies/": 2,
-    "/therapies/dbt/": 5,
+    "/therapies/dbt/": 6,
     "/helping-someone/": 2,
-    "/helping-someone/supporting-a-teenager/": 4,
+    "/helping-someone/supporting-a-teenager/": 5,
     "/crisis/": 2,
     "/search/?q=coping": 2,
     # Every page reads the content version once (the page cache and the crisis banner share it).

@@ -104,7 +104,7 @@ def test_content_pages_describe_themselves_as_a_medical_web_page(client):
     assert data["lastReviewed"] == page.reviewed_on.isoformat()
     assert data["reviewedBy"]["name"] == page.reviewer.name
     assert data["dateModified"] == page.updated_at.isoformat()
-    assert data["inLanguage"] == "en-US"
+    assert data["inLanguage"] == "en"
     assert [c["url"] for c in data["citation"]] == [source.url for source in page.numbered_sources]
     assert all(c["@type"] == "CreativeWork" and c["name"] for c in data["citation"])
 

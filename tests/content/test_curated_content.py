@@ -90,9 +90,11 @@ def published_pages():
 
 
 def test_every_published_summary_reads_at_us_grade_8_or_below():
+    # Flesch-Kincaid is an English formula: it scores Spanish words by English syllable rules.
+    english = [page for page in published_pages() if page.language == "en"]
     hard = {
         page.slug: round(textstat.flesch_kincaid_grade(page.summary), 1)
-        for page in published_pages()
+        for page in english
         if textstat.flesch_kincaid_grade(page.summary) > 8
     }
     assert hard == {}, "summaries are what a reader in distress sees first: use short sentences and everyday words"

@@ -147,5 +147,5 @@ def test_index_pages_never_skip_a_heading_level(client, url):
 def test_the_crisis_page_says_what_the_quick_exit_does_and_does_not_do(client):
     page = html(client, "/crisis/")
     assert "the Back button will not bring you here" not in page
-    assert "It replaces only the page you were on in that tab's history." in page
+    assert "It replaces only the page you were on in the history of that tab." in page
     assert "delete the pages of this site, or clear your recent history" in page

@@ -32,7 +32,7 @@ def cached_page(path, **headers):
 
 def crisis_form_data(resource, **overrides):
     fields = ["name", "slug", "purpose", "audience", "order", "banner_role", "phone", "text_number"]
-    fields += ["text_keyword", "chat_url", "tty", "options", "languages", "hours", "source_url"]
+    fields += ["text_keyword", "chat_url", "tty", "options", "languages", "hours", "source_url", "language"]
     data = {name: getattr(resource, name) for name in fields}
     data["verified_on"] = resource.verified_on.isoformat()
     if resource.active:
@@ -90,7 +90,7 @@ def test_a_page_changes_for_readers_as_soon_as_an_editor_saves_it_in_admin(clien
 
 def test_a_new_crisis_number_saved_in_admin_shows_in_the_banner_at_once(client, admin_client):
     assert 'href="tel:911"' in client.get("/").content.decode()
-    resource = CrisisResource.objects.get(banner_role="emergency")
+    resource = CrisisResource.objects.get(banner_role="emergency", language="en")
     response = admin_client.post(
         f"/admin/crisis/crisisresource/{resource.pk}/change/", crisis_form_data(resource, phone="112")
     )
