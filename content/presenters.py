@@ -2,7 +2,6 @@
 
 import json
 
-from django.conf import settings
 from django.utils.safestring import mark_safe
 
 # Characters that could end a <script> block or start markup, escaped inside JSON strings.
@@ -28,7 +27,7 @@ def page_json_ld(page, request):
         "name": page.title,
         "description": page.summary,
         "url": request.build_absolute_uri(page.get_absolute_url()),
-        "inLanguage": language_tag(settings.LANGUAGE_CODE),
+        "inLanguage": language_tag(page.language),
         "dateModified": page.updated_at.isoformat(),
         "citation": [
             {"@type": "CreativeWork", "name": source.title, "url": source.url} for source in page.numbered_sources
