@@ -1,6 +1,7 @@
 import re
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
@@ -41,27 +42,27 @@ class StartForm(forms.Form):
 
     QUESTIONS = ["danger", "who", "age", "need"]
     AGE_CHOICES = [
-        ("children", "Child (under 13)"),
-        ("teens", "Teenager (13 to 17)"),
-        ("adults", "Adult (18 to 64)"),
-        ("older_adults", "Older adult (65 or over)"),
+        ("children", _("Child (under 13)")),
+        ("teens", _("Teenager (13 to 17)")),
+        ("adults", _("Adult (18 to 64)")),
+        ("older_adults", _("Older adult (65 or over)")),
     ]
     NEED_CHOICES = [
-        ("understand", "Understand what is happening"),
-        ("urge", "Get through an urge to self-harm"),
-        ("care", "Find care, such as therapy"),
-        ("talk", "Talk to someone"),
-        ("appointment", "Get ready for an appointment"),
+        ("understand", _("Understand what is happening")),
+        ("urge", _("Get through an urge to self-harm")),
+        ("care", _("Find care, such as therapy")),
+        ("talk", _("Talk to someone")),
+        ("appointment", _("Get ready for an appointment")),
     ]
     MISSING = {
-        "danger": "Choose yes or no. If you are not sure, choose yes.",
-        "who": "Choose whether this is for you or for someone you care about.",
-        "age": "Choose an age group.",
-        "need": "Choose what would help most right now.",
+        "danger": _("Choose yes or no. If you are not sure, choose yes."),
+        "who": _("Choose whether this is for you or for someone you care about."),
+        "age": _("Choose an age group."),
+        "need": _("Choose what would help most right now."),
     }
 
-    danger = forms.ChoiceField(required=False, choices=[("yes", "Yes"), ("no", "No")])
-    who = forms.ChoiceField(required=False, choices=[("me", "For me"), ("someone", "For someone I care about")])
+    danger = forms.ChoiceField(required=False, choices=[("yes", _("Yes")), ("no", _("No"))])
+    who = forms.ChoiceField(required=False, choices=[("me", _("For me")), ("someone", _("For someone I care about"))])
     age = forms.ChoiceField(required=False, choices=AGE_CHOICES)
     need = forms.ChoiceField(required=False, choices=NEED_CHOICES)
     step = forms.ChoiceField(required=False, choices=[(name, name) for name in QUESTIONS], widget=forms.HiddenInput)
@@ -69,8 +70,8 @@ class StartForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in self.QUESTIONS:
-            self.fields[name].error_messages["invalid_choice"] = (
-                "That answer is not one of the choices. " + self.MISSING[name]
+            self.fields[name].error_messages["invalid_choice"] = format_lazy(
+                "{} {}", _("That answer is not one of the choices."), self.MISSING[name]
             )
 
     def clean(self):

@@ -77,6 +77,16 @@ class PageQuerySet(PageSearchMixin, models.QuerySet):
     def of_kind(self, kind):
         return self.filter(kind=kind)
 
+    def by_english_slug(self, slugs, language=None):
+        """The pages with these English slugs, keyed by English slug: each in the given language (by default the
+        request's) where that translation exists, else the English page, so a link never leads to a 404."""
+        language = language or translation.get_language()
+        pages = {page.slug: page for page in self.filter(language=Page.Language.ENGLISH, slug__in=slugs)}
+        if language != Page.Language.ENGLISH:
+            translated = self.filter(language=language, translation_of__slug__in=slugs).select_related("translation_of")
+            pages.update({page.translation_of.slug: page for page in translated})
+        return pages
+
     def review_overdue(self, today=None):
         return self.filter(next_review_due__lt=today or timezone.localdate())
 

@@ -4,6 +4,8 @@ need. Nothing here scores, rates or predicts anything (NICE NG225 advises agains
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import Page
 
@@ -22,7 +24,12 @@ PAGES = {
     ("someone", "appointment"): ["choosing-a-level-of-care", "talking-to-your-therapist", "medication"],
 }  # fmt: skip
 YOUNG = {"children", "teens"}
-AGE_GROUPS = {"children": "children", "teens": "teenagers", "adults": "adults", "older_adults": "older adults"}
+AGE_GROUPS = {
+    "children": gettext_lazy("children"),
+    "teens": gettext_lazy("teenagers"),
+    "adults": gettext_lazy("adults"),
+    "older_adults": gettext_lazy("older adults"),
+}
 # Parents and carers of young people see the guide written for them first.
 FOR_PARENTS = "supporting-a-teenager"
 
@@ -31,25 +38,30 @@ def suggested_pages(who, age, need):
     slugs = list(PAGES[(who, need)])
     if who == "someone" and age in YOUNG:
         slugs = [FOR_PARENTS, *slugs[:2]]
-    pages = {page.slug: page for page in Page.objects.published().filter(slug__in=slugs)}
+    # Under another language, each page's translation where there is one, else the English page.
+    pages = Page.objects.published().by_english_slug(slugs)
     return [pages[slug] for slug in slugs if slug in pages]
 
 
 def directory_links(age, need):
-    """Directory searches already filtered to the reader's answers, as (label, url) pairs."""
+    """Directory searches already filtered to the reader's answers, as (label, url) pairs, in the request's
+    language."""
     search = reverse("directory:search")
 
     def url(**params):
         return f"{search}?{urlencode({'age': age, **params})}"
 
-    people = AGE_GROUPS[age]
+    people = {"people": AGE_GROUPS[age]}
     links = [
-        (f"Care for {people} (add your ZIP code on the next page)", url()),
-        (f"Care for {people} by telehealth (online sessions)", url(telehealth=1)),
+        (_("Care for %(people)s (add your ZIP code on the next page)") % people, url()),
+        (_("Care for %(people)s by telehealth (online sessions)") % people, url(telehealth=1)),
     ]
     if need == "care":
         links += [
-            (f"Weekly therapy for {people} (outpatient)", url(level="outpatient")),
-            (f"Several sessions a week for {people} (intensive outpatient)", url(level="intensive-outpatient")),
+            (_("Weekly therapy for %(people)s (outpatient)") % people, url(level="outpatient")),
+            (
+                _("Several sessions a week for %(people)s (intensive outpatient)") % people,
+                url(level="intensive-outpatient"),
+            ),
         ]
     return links

@@ -17,6 +17,7 @@ from .presenters import page_json_ld
 from .start_path import directory_links, suggested_pages
 
 SAFETY_PLAN_SOURCES = ["stanley-2012"]
+COPING_PAGE = "coping-with-urges"
 
 FEATURED = [
     "what-is-self-harm",
@@ -118,7 +119,13 @@ def search(request):
 
 def safety_plan(request):
     sources = Source.objects.filter(key__in=SAFETY_PLAN_SOURCES)
-    return render(request, "content/safety_plan.html", {"sources": sources})
+    coping = Page.objects.published().by_english_slug([COPING_PAGE]).get(COPING_PAGE)
+    if coping:
+        coping_url = coping.get_absolute_url()
+    else:
+        with translation.override(Page.Language.ENGLISH):
+            coping_url = reverse("content:article", args=[COPING_PAGE])
+    return render(request, "content/safety_plan.html", {"sources": sources, "coping_url": coping_url})
 
 
 def start(request):

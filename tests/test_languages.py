@@ -1,6 +1,7 @@
 """English at today's addresses, Spanish under /es/: the URL alone decides, with no cookie and no redirect."""
 
 import re
+from html import unescape
 
 import pytest
 
@@ -186,3 +187,71 @@ def test_spanish_directory_filters_have_spanish_labels(client):
     html = client.get("/es/directory/").content.decode()
     assert ">Adolescentes<" in html or ">Adolescentes (" in html
     assert "Tarifa según ingresos" in html
+
+
+def internal_links(html):
+    """Every link on a page to this site, with entities in the query string decoded."""
+    return {unescape(url) for url in re.findall(r'href="(/[^"]*)"', html) if not url.startswith("/static/")}
+
+
+SPANISH_TOOLS = {
+    "/es/safety-plan/": ["<h1>Mi plan de seguridad</h1>", "Paso 1: Mis señales de alerta", "Guardar como archivo"],
+    "/es/start/": ["¿Tú u otra persona están en peligro ahora mismo?", ">Continuar</button>"],
+    "/es/start/?danger=no&step=who": ["¿Para quién buscas ayuda?", "Para alguien que me importa"],
+    "/es/start/?danger=no&who=someone&age=teens&need=care": [
+        "<h1>Páginas que pueden ayudarte</h1>",
+        "Para leer primero",
+        "Atención para adolescentes (agrega tu código postal en la página siguiente)",
+    ],
+    "/es/start/?danger=no&who=me&age=adults&need=urge": ["<h1>Páginas que pueden ayudarte</h1>", "Ahora mismo"],
+}
+
+
+@pytest.mark.parametrize("url", SPANISH_TOOLS)
+def test_spanish_safety_plan_and_start_path_are_in_spanish_and_every_link_works(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="es">' in html
+    for text in SPANISH_TOOLS[url]:
+        assert text in html
+    for english in ["My safety plan", "Where do I start?", "Pages that may help", "Continue<"]:
+        assert english not in html
+    for link in internal_links(html):
+        assert client.get(link).status_code == 200, link
+
+
+def test_spanish_start_results_link_to_spanish_pages_where_translated_and_english_pages_otherwise(client):
+    html = client.get("/es/start/?danger=no&who=me&age=adults&need=urge").content.decode()
+    assert 'href="/es/learn/manejar-las-ganas-de-hacerte-dano/"' in html
+    assert 'href="/learn/coping-with-urges/"' not in html
+    assert '<li class="card" lang="en">' in html
+    assert 'href="/learn/recovery/" hreflang="en">' in html and "(en inglés)" in html
+    assert not re.search(r'href="/es/learn/(coping-with-urges|recovery|wound-care-and-urgent-help)/"', html)
+    assert 'href="/es/directory/?age=adults&amp;telehealth=1"' in html
+
+
+def test_spanish_start_errors_are_in_spanish(client):
+    html = client.get("/es/start/?danger=no&step=who&who=nobody").content.decode()
+    assert "Esa respuesta no es una de las opciones. Elige si es para ti o para alguien que te importa." in html
+    assert "<title>Error: ¿Por dónde empiezo?" in html
+
+
+def test_spanish_safety_plan_script_sentences_and_coping_link_are_spanish(client):
+    html = client.get("/es/safety-plan/").content.decode()
+    assert 'data-text-title="MI PLAN DE SEGURIDAD"' in html
+    assert 'data-text-filename="mi-plan-de-seguridad.txt"' in html
+    assert 'data-step="Paso 6: Hacer más seguro mi entorno"' in html
+    assert 'href="/es/learn/manejar-las-ganas-de-hacerte-dano/"' in html
+
+
+def test_english_safety_plan_keeps_its_english_script_sentences(client):
+    html = client.get("/safety-plan/").content.decode()
+    assert 'data-text-title="MY SAFETY PLAN"' in html and 'data-text-filename="my-safety-plan.txt"' in html
+    assert 'href="/learn/coping-with-urges/"' in html
+
+
+def test_spanish_home_start_panel_is_in_spanish(client):
+    html = client.get("/es/").content.decode()
+    assert '<a class="start-panel__link" href="/es/start/">¿Por dónde empiezo?</a>' in html
+    assert 'href="/es/safety-plan/">haz un plan de seguridad</a>' in html

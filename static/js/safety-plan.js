@@ -1,6 +1,8 @@
 // The safety plan is filled in, printed, saved and kept entirely in the browser: nothing typed here is
 // ever sent anywhere. It is kept (in localStorage, not a cookie) only when the reader asks, because
 // phones and computers are often shared. Without JavaScript the page is a blank plan to print.
+// Every sentence it shows or saves comes from the page's data-text-* attributes, so the template
+// translates them and this file stays the same in every language.
 (function () {
   "use strict";
 
@@ -12,6 +14,7 @@
   var fields = Array.prototype.slice.call(root.querySelectorAll("[data-plan-field]"));
   var status = root.querySelector("[data-plan-status]");
   var keeping = false;
+  var text = root.dataset;
 
   function storage() {
     try {
@@ -38,7 +41,7 @@
       return true;
     } catch (error) {
       keeping = false;
-      say("This browser cannot keep your plan (storage may be turned off). Print it or save it as a file instead.");
+      say(text.textCannotKeep);
       return false;
     }
   }
@@ -69,17 +72,17 @@
       }
     });
     keeping = true;
-    say("Your plan was opened from this browser on this device. Changes are kept too, until you press “Delete from this device”.");
+    say(text.textRestored);
   }
 
   function asText() {
-    var lines = ["MY SAFETY PLAN", ""];
+    var lines = [text.textTitle, ""];
     fields.forEach(function (field) {
       lines.push(field.dataset.step);
-      lines.push(field.value.trim() || "(not filled in yet)");
+      lines.push(field.value.trim() || text.textEmpty);
       lines.push("");
     });
-    lines.push("If you are in danger, call 911. To talk to someone, call or text 988, any time.");
+    lines.push(text.textFooter);
     return lines.join("\r\n") + "\r\n";
   }
 
@@ -87,13 +90,13 @@
     var url = URL.createObjectURL(new Blob([asText()], { type: "text/plain;charset=utf-8" }));
     var link = document.createElement("a");
     link.href = url;
-    link.download = "my-safety-plan.txt";
+    link.download = text.textFilename;
     link.hidden = true;
     document.body.appendChild(link);
     link.click();
     link.remove();
     window.setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
-    say("Your plan was saved as a file called my-safety-plan.txt, in your downloads.");
+    say(text.textSaved);
   }
 
   var actions = {
@@ -102,19 +105,19 @@
     keep: function () {
       if (keep()) {
         keeping = true;
-        say("Kept in this browser on this device, until you press “Delete from this device”. Changes you make are kept too.");
+        say(text.textKept);
       }
     },
     delete: function () {
       forget();
-      say("Deleted from this device. Your plan is still on this screen until you leave this page or clear the form.");
+      say(text.textDeleted);
     },
     clear: function () {
       fields.forEach(function (field) { field.value = field.defaultValue; });
       if (keeping) {
         keep();
       }
-      say("The form is cleared.");
+      say(text.textCleared);
     }
   };
 

@@ -193,6 +193,9 @@ PAGE_TYPES = {
     "es-suggest": "/es/directory/suggest/",
     "es-crisis": "/es/crisis/",
     "es-not-found": "/es/no-such-page/",
+    "es-safety-plan": "/es/safety-plan/",
+    "es-start": "/es/start/",
+    "es-start-results": "/es/start/?danger=no&who=someone&age=teens&need=care",
 }
 
 

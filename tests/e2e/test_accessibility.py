@@ -54,6 +54,7 @@ def test_forms_with_errors_have_no_axe_violations_and_link_errors_to_fields(page
     [
         "home", "article", "therapy", "directory", "profile", "crisis", "suggest", "not-found",
         "levels", "guides", "therapies", "safety-plan", "start", "start-results", "es-article", "es-crisis",
+        "es-safety-plan", "es-start", "es-start-results",
     ],
 )  # fmt: skip
 def test_headings_start_at_one_h1_and_never_skip_a_level(page, site, name):

@@ -99,6 +99,26 @@ def test_save_as_a_file_downloads_the_plan_as_text(plan):
         assert value in text
 
 
+def test_the_spanish_plan_saves_a_spanish_file_and_speaks_spanish(browser, site):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(site("/es/safety-plan/"))
+    typed = fill_every_field(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Guardar como archivo").click()
+    assert download.value.suggested_filename == "mi-plan-de-seguridad.txt"
+    with open(download.value.path(), encoding="utf-8") as file:
+        text = file.read()
+    assert text.startswith("MI PLAN DE SEGURIDAD")
+    assert "Paso 1: Mis señales de alerta" in text and "marca 2" in text
+    for value in typed:
+        assert value in text
+    assert "mi-plan-de-seguridad.txt" in page.get_by_role("status").inner_text()
+    page.get_by_role("button", name="Borrar el formulario").click()
+    assert page.get_by_role("status").inner_text() == "Se borró el formulario."
+    context.close()
+
+
 def test_the_printed_plan_is_clean_and_at_most_two_pages(plan):
     fill_every_field(plan)
     plan.emulate_media(media="print")
