@@ -3,6 +3,8 @@ import re
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Div, Field, Layout, Submit
 from django import forms
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -64,6 +66,29 @@ def translated_choices(choices):
     return [(value, CHOICE_LABELS.get(value, label)) for value, label in choices]
 
 
+def menu_terms(content_version=None):
+    """{menu: [(slug, label, id), ...]} for the search form's term menus.
+
+    Read from the shared cache under the site's content version, which every edit of a page or term
+    bumps: five queries saved on each search, and never a stale menu.
+    """
+    key = f"directory:menu-terms:{content_version}"
+    terms = cache.get(key) if content_version else None
+    if terms is None:
+        pages = Page.objects.published().in_language("en")
+        queries = {
+            "level": pages.filter(kind=Page.Kind.LEVEL, level_facts__isnull=False).values_list("slug", "title", "pk"),
+            "therapy": pages.filter(kind=Page.Kind.THERAPY).values_list("slug", "title", "pk"),
+            "issue": Specialty.objects.values_list("slug", "name", "pk"),
+            "insurance": Insurer.objects.values_list("slug", "name", "pk"),
+            "language": Language.objects.values_list("slug", "name", "pk"),
+        }
+        terms = {name: list(rows) for name, rows in queries.items()}
+        if content_version:
+            cache.set(key, terms, settings.PAGE_CACHE_SECONDS)
+    return terms
+
+
 class DirectorySearchForm(forms.Form):
     q = query_field(_("Name or keyword"))
     near = forms.CharField(
@@ -97,24 +122,15 @@ class DirectorySearchForm(forms.Form):
     sort = forms.ChoiceField(label=_("Sort by"), choices=SORT_CHOICES, required=False)
     page = forms.IntegerField(required=False, min_value=1, max_value=100_000, widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, content_version=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.place = None
         for name, message in INVALID_CHOICE_MESSAGES.items():
             self.fields[name].error_messages["invalid_choice"] = message
         self.fields["page"].error_messages["invalid"] = _("The page number must be a whole number.")
-        pages = Page.objects.published().in_language("en")
-        terms = {
-            "level": pages.filter(kind=Page.Kind.LEVEL, level_facts__isnull=False).values_list("slug", "title", "pk"),
-            "therapy": pages.filter(kind=Page.Kind.THERAPY).values_list("slug", "title", "pk"),
-            "issue": Specialty.objects.values_list("slug", "name", "pk"),
-            "insurance": Insurer.objects.values_list("slug", "name", "pk"),
-            "language": Language.objects.values_list("slug", "name", "pk"),
-        }
         # Which database row each menu value names, so the search can match on ids.
         self.term_ids = {}
-        for name, rows in terms.items():
-            rows = list(rows)
+        for name, rows in menu_terms(content_version).items():
             self.fields[name].choices = [("", ANY_TERM[name]), *((slug, label) for slug, label, _ in rows)]
             self.term_ids[name] = {slug: pk for slug, _, pk in rows}
 

@@ -108,8 +108,16 @@ class ProviderQuerySet(models.QuerySet):
         )
 
     def for_cards(self):
+        # Cards and profiles name and link the pages; their bodies and headings stay in the database.
+        linked_pages = Page.objects.only("title", "slug", "kind", "language", "order")
         return self.prefetch_related(
-            "credentials", "specialties", "therapies", "levels", "locations", "insurers", "languages"
+            "credentials",
+            "specialties",
+            models.Prefetch("therapies", queryset=linked_pages),
+            models.Prefetch("levels", queryset=linked_pages),
+            "locations",
+            "insurers",
+            "languages",
         )
 
     def near(self, place, miles):
@@ -141,7 +149,7 @@ class ProviderQuerySet(models.QuerySet):
                     insert + f"SELECT id, %s, %s FROM {Provider._meta.db_table} WHERE {column} AND id IN ({ids_sql})",
                     [name, value, *ids_params],
                 )
-        licensed = self.exclude(telehealth_states="").values_list("pk", "telehealth_states")
+        licensed = self.filter(telehealth=True).exclude(telehealth_states="").values_list("pk", "telehealth_states")
         ProviderFacet.objects.bulk_create(
             ProviderFacet(provider_id=pk, name=LICENSED_IN, value=state)
             for pk, states in licensed.iterator()
@@ -170,6 +178,7 @@ def facet_flags():
 
 
 # Not a filter of its own: the states a telehealth provider is licensed in, so a place's state finds them.
+# Written for providers offering telehealth only, so these rows alone say "reachable online from here".
 LICENSED_IN = "licensed"
 
 

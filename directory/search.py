@@ -9,8 +9,7 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Exists, F, IntegerField, OuterRef, Q
-from django.db.models.functions import Cast
+from django.db.models import Exists, F, OuterRef, Q
 
 from .geo import great_circle_miles
 from .models import (
@@ -66,9 +65,9 @@ def has_facet(name, value):
 class OrderedResults:
     """The matching providers in the requested order, sliced by the paginator, counted up to RESULT_CAP."""
 
-    def __init__(self, search):
+    def __init__(self, search, total=None):
         self.search = search
-        self._count = None
+        self._count = total  # known already when the option counts were worked out
 
     def count(self):
         if self._count is None:
@@ -119,9 +118,8 @@ class DirectorySearch:
 
     def reachable_ids(self):
         """Ids of providers near the place, or offering telehealth and licensed in its state."""
-        licensed_here = ProviderFacet.objects.filter(name=LICENSED_IN, value=self.place.state).values("provider_id")
-        telehealth = ProviderFacet.objects.filter(name="telehealth", value=FACET_YES, provider__in=licensed_here)
-        return self.nearby_ids().order_by().union(telehealth.values("provider_id").order_by())
+        licensed_here = ProviderFacet.objects.filter(name=LICENSED_IN, value=self.place.state)
+        return self.nearby_ids().order_by().union(licensed_here.values("provider_id").order_by())
 
     def area(self):
         """Published providers in the searched area and matching the keyword, before the other filters.
@@ -132,9 +130,7 @@ class DirectorySearch:
         providers = self.matching_keyword()
         if self.place is None:
             return providers
-        return providers.filter(pk__in=self.reachable_ids()).annotate(
-            is_near=Exists(Location.objects.filter(provider=OuterRef("pk")).within(self.place, self.miles))
-        )
+        return providers.filter(pk__in=self.reachable_ids())
 
     def results(self):
         providers = self.matching_keyword()
@@ -167,21 +163,27 @@ class DirectorySearch:
         return ids
 
     def facet_counts(self):
-        """Each option's count: the results the search would give with that option chosen instead.
+        """Each option's count, and the number of results: (counts, total), or (None, None) past FACET_LIMIT.
 
-        One query: a provider in the area that misses no wanted filter counts for every value it has; one
-        that misses exactly one counts only for that filter's values. None when the area is too large.
+        An option's count is the results the search would give with that option chosen instead. One query:
+        a provider in the area that misses no wanted filter counts for every value it has, and is a result;
+        one that misses exactly one counts only for that filter's values. The same query finds how large
+        the area is first, and does no more when it holds over FACET_LIMIT providers.
         """
-        area = self.area().order_by()
-        if area.values("pk")[: FACET_LIMIT + 1].count() > FACET_LIMIT:
-            return None
+        area_sql, area_params = self.area().order_by().values("id")[: FACET_LIMIT + 1].query.sql_with_params()
+        facets = ProviderFacet._meta.db_table
         wanted = list(self.wanted.items())
-        columns = {
-            f"m{index}": Cast(has_facet(name, value), IntegerField()) for index, (name, value) in enumerate(wanted)
-        }
+        columns, column_params = [], []
+        for index, (name, value) in enumerate(wanted):
+            columns.append(
+                f"CASE WHEN EXISTS (SELECT 1 FROM {facets} w WHERE w.provider_id = ids.id "
+                f"AND w.name = %s AND w.value = %s) THEN 1 ELSE 0 END AS m{index}"
+            )
+            column_params += [name, value]
         if self.place is not None:
-            columns["near"] = Cast("is_near", IntegerField())
-        area_sql, area_params = area.values("id", **columns).query.sql_with_params()
+            near_sql, near_params = self.nearby_ids().order_by().query.sql_with_params()
+            columns.append(f"CASE WHEN ids.id IN ({near_sql}) THEN 1 ELSE 0 END AS near")
+            column_params += near_params
         misses = " + ".join(f"(1 - a.m{index})" for index in range(len(wanted))) or "0"
         clauses, params = [], []
         if wanted:
@@ -194,20 +196,30 @@ class DirectorySearch:
             clauses.append("1 = 1")
         condition = f"f.name <> %s AND ({' OR '.join(clauses)})"
         params.insert(0, LICENSED_IN)
+        is_result = f"{misses} = 0"
         if self.place is not None and "telehealth" not in self.wanted:
             # Licensed-only telehealth providers would appear only once telehealth is ticked.
             condition = f"({condition}) AND (a.near = 1 OR f.name = %s)"
             params.append("telehealth")
-        # Materialised first, so the database works out the (small) area before touching any facet rows.
+            is_result += " AND a.near = 1"
+        # Materialised in turn, so the database finds the (small) area, then tests each wanted filter once
+        # per provider in it, before touching any facet rows.
         sql = (
-            f"WITH a AS MATERIALIZED ({area_sql}) "
-            f"SELECT f.name, f.value, COUNT(*) FROM a JOIN {ProviderFacet._meta.db_table} f ON f.provider_id = a.id "
-            f"WHERE {condition} GROUP BY f.name, f.value"
+            f"WITH ids AS MATERIALIZED ({area_sql}), "
+            f"a AS MATERIALIZED (SELECT {', '.join(['ids.id', *columns])} FROM ids "
+            f"WHERE (SELECT COUNT(*) FROM ids) <= %s) "
+            f"SELECT f.name, f.value, COUNT(*) FROM a JOIN {facets} f ON f.provider_id = a.id "
+            f"WHERE {condition} GROUP BY f.name, f.value "
+            f"UNION ALL SELECT %s, %s, COUNT(*) FROM ids "
+            f"UNION ALL SELECT %s, %s, COUNT(*) FROM a WHERE {is_result}"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*area_params, *params])
+            cursor.execute(sql, [*area_params, *column_params, FACET_LIMIT, *params, "", "area", "", "results"])
             rows = cursor.fetchall()
-        return self.counts_by_option(rows)
+        sizes = {value: number for name, value, number in rows if name == ""}
+        if sizes["area"] > FACET_LIMIT:
+            return None, None
+        return self.counts_by_option([row for row in rows if row[0] != ""]), sizes["results"]
 
     def counts_by_option(self, rows):
         """Rows of (facet, value, count) as the form's options see them: slugs, choice values, or a number."""
@@ -225,7 +237,8 @@ class DirectorySearch:
         return counts
 
     def run(self, per_page=None):
-        results = OrderedResults(self)
+        facets, total = self.facet_counts()
+        results = OrderedResults(self, total)
         paginator = Paginator(results, per_page or PER_PAGE, allow_empty_first_page=True)
         requested = self.criteria.get("page") or 1
         message = ""
@@ -247,7 +260,7 @@ class DirectorySearch:
             page=page,
             total=paginator.count,
             capped=results.capped,
-            facets=self.facet_counts(),
+            facets=facets,
             page_message=message,
         )
 

@@ -7,6 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from crisis.models import CrisisResource
+from pagecache.version import content_version
 
 from .decorators import same_origin_post
 from .forms import DirectorySearchForm, ProblemReportForm, SuggestionForm
@@ -24,7 +25,7 @@ DATABASE_DOWN_MESSAGE = (
 
 
 def search(request):
-    form = DirectorySearchForm(request.GET or None)
+    form = DirectorySearchForm(request.GET or None, content_version=content_version(request))
     if form.is_bound:
         form.is_valid()
     criteria = form.criteria() if form.is_bound else {"place": None, "radius": 25, "sort": "name", "page": 1}

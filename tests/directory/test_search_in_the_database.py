@@ -130,6 +130,16 @@ def test_facets_follow_every_kind_of_change_to_a_provider():
     }
 
 
+def test_licensed_states_reach_a_place_only_while_the_provider_offers_telehealth():
+    provider = Provider.objects.published().filter(telehealth=True).first()
+    provider.telehealth_states = "or"
+    provider.save()
+    assert ("licensed", "OR") in {(name, value) for pk, name, value in facet_rows() if pk == provider.pk}
+    provider.telehealth = False
+    provider.save()
+    assert not ProviderFacet.objects.filter(provider=provider, name="licensed").exists()
+
+
 def test_deleting_a_term_forgets_its_facets():
     specialty = Specialty.objects.filter(provider__isnull=False).first()
     specialty.delete()
@@ -157,3 +167,9 @@ def test_generated_providers_get_their_facets():
             "provider_id", "name", "value"
         )
     )
+
+
+def test_a_new_issue_shows_in_the_menu_at_once(client):
+    client.get("/directory/")  # the menus are now cached
+    Specialty.objects.create(name="Test issue", slug="test-issue")
+    assert '<option value="test-issue">Test issue' in client.get("/directory/").content.decode()
