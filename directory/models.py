@@ -18,7 +18,7 @@ from simple_history.models import HistoricalRecords
 from content.models import Page
 from crisis.links import tel_href
 
-from .geo import bounding_box, great_circle_miles_expression
+from .geo import GreatCircleMiles, bounding_box
 
 STALE_AFTER = timedelta(days=365)
 
@@ -311,7 +311,7 @@ class LocationQuerySet(models.QuerySet):
         min_lat, max_lat, min_lng, max_lng = bounding_box(place.latitude, place.longitude, miles)
         return (
             self.filter(latitude__range=(min_lat, max_lat), longitude__range=(min_lng, max_lng))
-            .annotate(distance=great_circle_miles_expression(place.latitude, place.longitude))
+            .annotate(distance=GreatCircleMiles(place.latitude, place.longitude))
             .filter(distance__lte=miles)
         )
 

@@ -1,6 +1,7 @@
 import pytest
 
-from directory.geo import bounding_box, great_circle_miles, locate
+from directory.geo import GreatCircleMiles, bounding_box, great_circle_miles, locate
+from directory.models import Location
 
 
 @pytest.mark.parametrize(
@@ -56,3 +57,13 @@ def test_los_angeles_is_placed_in_los_angeles_not_at_a_misplaced_record():
 @pytest.mark.parametrize("text", ["00000", "99999", "Springfield", "Nowhere, ZZ", "1234", "", "60601; DROP TABLE"])
 def test_unknown_places_are_not_located(text):
     assert locate(text) is None
+
+
+@pytest.mark.django_db
+def test_the_database_measures_distance_as_python_does():
+    origin = (40.7128, -74.0060)
+    locations = list(Location.objects.annotate(miles=GreatCircleMiles(*origin))[:20])
+    assert locations
+    for location in locations:
+        expected = great_circle_miles(*origin, location.latitude, location.longitude)
+        assert location.miles == pytest.approx(expected, abs=1e-6)
