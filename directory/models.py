@@ -117,7 +117,6 @@ class ProviderQuerySet(models.QuerySet):
             models.Prefetch("levels", queryset=linked_pages),
             "locations",
             "insurers",
-            "languages",
         )
 
     def near(self, place, miles):

@@ -27,14 +27,14 @@ PAGES = {
     "/search/?q=coping": 2,
     # Every page reads the content version once (the page cache and the crisis banner share it).
     # The directory: option counts with the area's size and the number of results (1), the page's ids,
-    # the cards with their relations (8); its menus come from the cache. One more query counts the
+    # the cards with their relations (7); its menus come from the cache. One more query counts the
     # results when the area is too large to count options in; one more when a page runs from recently
     # verified listings into older ones.
-    "/directory/": 11,
-    "/directory/?near=10001&radius=100": 11,
-    "/directory/?near=90012&radius=100&sort=distance&telehealth=1&therapy=dbt": 11,
-    "/directory/?q=Harbor&sort=name": 11,
-    "/directory/?level=intensive-outpatient&payment=medicaid&accepting=1": 11,
+    "/directory/": 10,
+    "/directory/?near=10001&radius=100": 10,
+    "/directory/?near=90012&radius=100&sort=distance&telehealth=1&therapy=dbt": 10,
+    "/directory/?q=Harbor&sort=name": 10,
+    "/directory/?level=intensive-outpatient&payment=medicaid&accepting=1": 10,
 }
 
 
