@@ -180,11 +180,8 @@ def write_rows(table, columns, rows):
         if connection.vendor == "postgresql":
             # COPY parses text far faster than INSERTs bind parameters. In CSV an empty field would be NULL,
             # so NULL is spelled \N instead and empty strings stay empty strings.
-            buffer = io.StringIO()
-            csv.writer(buffer).writerows(rows)
-            buffer.seek(0)
             cursor.cursor.copy_expert(
-                f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer
+                f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", CsvReader(rows)
             )
             return
         values = "(" + ", ".join(["%s"] * len(columns)) + ")"
@@ -193,6 +190,19 @@ def write_rows(table, columns, rows):
                 f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([values] * len(chunk))}",
                 [value for row in chunk for value in row],
             )
+
+
+class CsvReader:
+    """A file for COPY to read: the rows as CSV, made a chunk per read, so that PostgreSQL stores each chunk
+    while Python makes the next (rows can be a generator that draws them)."""
+
+    def __init__(self, rows):
+        self.chunks = chunked(rows, 1000)
+
+    def read(self, size=-1):
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows(next(self.chunks, []))
+        return buffer.getvalue()
 
 
 def chunked(rows, size):
