@@ -1,9 +1,11 @@
 """The database does the searching: same answers as the straightforward Python reference, bounded work."""
 
+import io
 import math
 
 import pytest
 from django.core.management import call_command
+from django.db import IntegrityError, connection
 
 from directory import search as search_module
 from directory.geo import great_circle_miles, locate
@@ -153,20 +155,41 @@ def test_adding_a_therapy_to_a_provider_changes_what_its_filter_finds(client):
     assert provider.name in all_result_names(client, therapy="dbt")
 
 
-def test_generated_providers_get_their_facets():
-    call_command("generate_providers", count=30, verbosity=0)
-    generated = set(
-        ProviderFacet.objects.filter(provider__slug__startswith="synthetic-").values_list(
-            "provider_id", "name", "value"
-        )
-    )
+def test_generated_providers_get_the_facets_refresh_facets_would_write():
+    """generate_providers writes facet rows itself, for speed: they must be exactly refresh_facets()'s."""
+    before = schema()
+    # The second run follows the first, as `make bench` on a database that already has synthetic listings.
+    for seed in (1, 2):
+        call_command("generate_providers", count=150, seed=seed, verbosity=0, stdout=io.StringIO())
+    synthetic = ProviderFacet.objects.filter(provider__slug__startswith="synthetic-")
+    generated = set(synthetic.values_list("provider_id", "name", "value"))
     ProviderFacet.objects.all().delete()
     Provider.objects.all().refresh_facets()
-    assert generated and generated == set(
-        ProviderFacet.objects.filter(provider__slug__startswith="synthetic-").values_list(
-            "provider_id", "name", "value"
-        )
-    )
+    assert generated == set(synthetic.values_list("provider_id", "name", "value"))
+    # Every kind of facet the generator writes is compared, the telehealth licences included.
+    names = {name for pk, name, value in generated}
+    assert {"age", "payment", "telehealth", "accepting", "licensed", "therapy", "level", "issue", "language"} <= names
+    assert schema() == before  # on PostgreSQL, every index and key dropped for the load is back
+
+
+def schema():
+    """Every table's constraints and indexes."""
+    with connection.cursor() as cursor:
+        return {
+            table: connection.introspection.get_constraints(cursor, table)
+            for table in connection.introspection.table_names(cursor)
+        }
+
+
+def test_generate_providers_failing_leaves_the_tables_and_their_indexes_as_they_were():
+    """On PostgreSQL the load drops indexes and keys and rebuilds them: an error must roll that back too."""
+    # The first synthetic slug is taken, so the load fails (on PostgreSQL, when the unique index is rebuilt).
+    Provider.objects.create(name="Synthetic", slug="synthetic-000001", description="x", kind="therapist")
+    before, counts = schema(), (Provider.objects.count(), ProviderFacet.objects.count())
+    with pytest.raises(IntegrityError):
+        call_command("generate_providers", count=20, verbosity=0, stdout=io.StringIO())
+    assert (Provider.objects.count(), ProviderFacet.objects.count()) == counts
+    assert schema() == before
 
 
 def test_a_new_issue_shows_in_the_menu_at_once(client):
