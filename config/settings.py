@@ -103,10 +103,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A cached page skips everything below: it is stored with the headers the next two add (fixed for
+    # reader pages, and part of the cache key), and the headers added above are added to it too.
+    "pagecache.middleware.PageCacheMiddleware",
     "config.middleware.PrivacyHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
-    # A cached page skips everything below; the headers added above are added to it too.
-    "pagecache.middleware.PageCacheMiddleware",
     "pagecache.middleware.ReaderGZipMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -41,8 +41,9 @@ def is_reader(request):
 class PageCacheMiddleware:
     """Answers a reader's GET or HEAD from the cache, keyed by content version, URL and encoding.
 
-    Placed after the middleware that adds security headers (which then add them to hits too) and before
-    sessions and authentication, which a hit skips. A cache that fails only means the page is rendered.
+    Placed after SecurityMiddleware (which then adds its headers to hits too) and before the privacy and
+    content-security-policy headers (stored with the page), sessions and authentication, which a hit
+    skips. A cache that fails only means the page is rendered.
     """
 
     def __init__(self, get_response):
@@ -71,7 +72,9 @@ def page_key(request):
     except DisallowedHost:
         return None
     encoding = "gzip" if ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) else "identity"
-    digest = hashlib.sha256(f"{encoding} {url}".encode()).hexdigest()
+    # Cached pages keep the security headers they were stored with: a new policy must not find them.
+    policies = f"{settings.CONTENT_SECURITY_POLICY!r} {settings.PERMISSIONS_POLICY}"
+    digest = hashlib.sha256(f"{encoding} {url} {policies}".encode()).hexdigest()
     # Pages say when a review is overdue or a listing was last verified: render them afresh each day.
     return f"page:{version}:{timezone.localdate().isoformat()}:{digest}"
 

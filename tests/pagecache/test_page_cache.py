@@ -68,6 +68,12 @@ def test_a_cached_page_carries_the_same_security_headers_as_a_fresh_one(client, 
     assert_crisis_banner(cached.content.decode())
 
 
+def test_a_new_security_policy_is_never_answered_with_a_page_cached_under_the_old_one(client, settings):
+    client.get("/therapies/")
+    settings.PERMISSIONS_POLICY = "camera=()"
+    assert client.get("/therapies/")["Permissions-Policy"] == "camera=()"
+
+
 def test_a_head_request_is_answered_from_the_cache(client, django_assert_num_queries):
     client.get("/crisis/")
     with django_assert_num_queries(1):
