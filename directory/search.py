@@ -6,6 +6,7 @@ when the searched area holds at most FACET_LIMIT providers.
 """
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.core.paginator import Paginator
 from django.db import connection
@@ -20,6 +21,7 @@ from .models import (
     Location,
     Provider,
     ProviderFacet,
+    Specialty,
     stale_cutoff,
 )
 
@@ -43,18 +45,20 @@ class SearchOutcome:
 def keyword_filter(query):
     """Providers whose name, description or an issue they treat contains every word.
 
-    Each word's three matches are a union, so each can use its own index (trigram indexes on PostgreSQL).
+    A word in no issue's name is a plain OR of two text matches, which PostgreSQL serves from its two
+    trigram indexes together, or while walking the name index for a page in name order. A word that names
+    an issue is a union with that issue's providers, so the text matches keep their indexes.
     """
     condition = Q()
     for word in query.split()[:8]:
-        by_name = Provider.objects.filter(name__icontains=word).order_by().values("pk")
-        by_description = Provider.objects.filter(description__icontains=word).order_by().values("pk")
-        by_issue = (
-            Provider.specialties.through.objects.filter(specialty__name__icontains=word)
-            .order_by()
-            .values("provider_id")
-        )
-        condition &= Q(pk__in=by_name.union(by_description, by_issue))
+        in_text = Q(name__icontains=word) | Q(description__icontains=word)
+        issues = list(Specialty.objects.filter(name__icontains=word).values_list("pk", flat=True))
+        if issues:
+            by_text = Provider.objects.filter(in_text).order_by().values("pk")
+            by_issue = Provider.specialties.through.objects.filter(specialty__in=issues).values("provider_id")
+            condition &= Q(pk__in=by_text.union(by_issue.order_by()))
+        else:
+            condition &= in_text
     return condition
 
 
@@ -107,11 +111,12 @@ class DirectorySearch:
                 wanted[name] = FACET_YES
         return wanted
 
+    @cached_property
+    def keyword(self):
+        return keyword_filter(self.criteria["q"]) if self.criteria.get("q") else Q()
+
     def matching_keyword(self):
-        providers = Provider.objects.published()
-        if self.criteria.get("q"):
-            providers = providers.filter(keyword_filter(self.criteria["q"]))
-        return providers
+        return Provider.objects.published().filter(self.keyword)
 
     def nearby_ids(self):
         return Location.objects.within(self.place, self.miles).values("provider_id")

@@ -33,7 +33,7 @@ PAGES = {
     "/directory/": 10,
     "/directory/?near=10001&radius=100": 10,
     "/directory/?near=90012&radius=100&sort=distance&telehealth=1&therapy=dbt": 10,
-    "/directory/?q=Harbor&sort=name": 10,
+    "/directory/?q=Harbor&sort=name": 11,  # and which issues each word names
     "/directory/?level=intensive-outpatient&payment=medicaid&accepting=1": 10,
 }
 

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from django.db.models import Q
 from django.utils import timezone
 
 from directory.models import Provider
@@ -71,6 +72,16 @@ def test_a_keyword_matches_a_specialty(client):
         total(response)
         == Provider.objects.published().filter(specialties__name__icontains="borderline").distinct().count()
     )
+
+
+@pytest.mark.parametrize("q", ["borderline", "example", "borderline example", "example clinic", "Example Borderline"])
+def test_every_word_matches_a_name_a_description_or_an_issue(client, q):
+    wanted = Provider.objects.published()
+    for word in q.split():
+        wanted = wanted.filter(
+            Q(name__icontains=word) | Q(description__icontains=word) | Q(specialties__name__icontains=word)
+        ).distinct()
+    assert total(search(client, q=q)) == wanted.count()
 
 
 def test_each_filter_option_shows_how_many_results_it_would_give(client):
