@@ -110,7 +110,10 @@ class GreatCircleMiles(Func):
 
     def as_sql(self, compiler, connection, **extra_context):
         (latitude, lat_params), (longitude, lng_params) = (compiler.compile(e) for e in self.get_source_expressions())
+        return self.sql(latitude, longitude, connection), [*lat_params, *lat_params, *lng_params]
+
+    def sql(self, latitude, longitude, connection):
+        """The expression over two columns (or any SQL), in the order the template names them."""
         # SQLite has no LEAST; its two-argument MIN is the same.
         least = "MIN" if connection.vendor == "sqlite" else "LEAST"
-        sql = self.template % {"latitude": latitude, "longitude": longitude, "least": least, **self.point}
-        return sql, [*lat_params, *lat_params, *lng_params]  # in the order the template names them
+        return self.template % {"latitude": latitude, "longitude": longitude, "least": least, **self.point}

@@ -440,4 +440,5 @@ def import_services(services, dry_run=False, publish=False, source="", progress=
             provider.insurers.set(named_terms(Insurer, record.m2m["insurers"], cache))
             provider.locations.all().delete()
             Location.objects.bulk_create(Location(provider=provider, **location) for location in record.locations)
+            Provider.objects.filter(pk=provider.pk).refresh_facets()  # bulk_create sends no signals
     return result

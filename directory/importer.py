@@ -244,6 +244,7 @@ def import_rows(rows, dry_run=False, update_existing=True, progress=lambda items
                 getattr(provider, column).set(term_ids(model, row.m2m[column], cache))
             provider.locations.all().delete()
             Location.objects.bulk_create(Location(provider=provider, **location) for location in row.locations)
+            Provider.objects.filter(pk=provider.pk).refresh_facets()  # bulk_create sends no signals
     return result
 
 

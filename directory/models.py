@@ -7,9 +7,11 @@ Language, Insurer, Population) map to attributes and languages of the service.
 
 import hashlib
 import hmac
+import json
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import IntegrityError, connection, models, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -128,9 +130,22 @@ class ProviderQuerySet(models.QuerySet):
         nearest = Location.objects.filter(provider=models.OuterRef("pk")).within(place, miles).order_by("distance")
         return self.annotate(distance=models.Subquery(nearest.values("distance")[:1]))
 
+    def update(self, **values):
+        """QuerySet.update, with the search facets and entries kept in step: a bulk update sends no signals."""
+        if not SEARCHED_FIELDS.intersection(values):
+            return super().update(**values)
+        ids = list(self.values_list("pk", flat=True))  # before the update changes what the filter selects
+        updated = super().update(**values)
+        for start in range(0, len(ids), 10_000):
+            Provider.objects.filter(pk__in=ids[start : start + 10_000]).refresh_facets()
+        return updated
+
     def refresh_facets(self):
-        """Rewrite the search facets of these providers from their fields and relations, in set-based SQL."""
-        ids_sql, ids_params = self.order_by().values("pk").query.sql_with_params()
+        """Rewrite these providers' search facets and entries from their fields and relations, in set-based SQL."""
+        try:
+            ids_sql, ids_params = self.order_by().values("pk").query.sql_with_params()
+        except EmptyResultSet:  # filtered by an empty list of ids
+            return
         ProviderFacet.objects.filter(provider__in=self.order_by().values("pk")).delete()
         insert = f"INSERT INTO {ProviderFacet._meta.db_table} (provider_id, name, value) "
         with connection.cursor() as cursor:
@@ -154,6 +169,8 @@ class ProviderQuerySet(models.QuerySet):
             for pk, states in licensed.iterator()
             for state in states_in(states)
         )
+        SearchEntry.objects.filter(provider__in=self.order_by().values("pk")).delete()
+        write_search_entries(ids_sql, ids_params)
 
 
 # The directory's filters as facets: a filter name, and the value a provider must have to match it.
@@ -176,9 +193,90 @@ def facet_flags():
     return flags
 
 
+# The provider fields its facets and search entries are made from: updating one refreshes them.
+SEARCHED_FIELDS = {"status", "name", "last_verified", "telehealth_states", *(column for _, _, column in facet_flags())}
+
 # Not a filter of its own: the states a telehealth provider is licensed in, so a place's state finds them.
 # Written for providers offering telehealth only, so these rows alone say "reachable online from here".
 LICENSED_IN = "licensed"
+
+# Each facet as one integer (a search entry's facets are a list of them): the facet's code times KEY_BASE,
+# plus the term's id, or the option's number for the fixed choices.
+KEY_BASE = 10_000_000
+FACET_CODES = {
+    "level": 1,
+    "therapy": 2,
+    "issue": 3,
+    "insurance": 4,
+    "language": 5,
+    "age": 6,
+    "payment": 7,
+    "telehealth": 8,
+    "accepting": 9,
+}
+OPTION_NUMBERS = {
+    "age": {age: number for number, (age, _) in enumerate(AGE_CHOICES, start=1)},
+    "payment": {option: number for number, (option, _) in enumerate(PAYMENT_CHOICES, start=1)},
+    "telehealth": {FACET_YES: 1},
+    "accepting": {FACET_YES: 1},
+}
+
+
+def facet_key(name, value):
+    number = int(value) if name in FACET_RELATIONS else OPTION_NUMBERS[name][value]
+    return FACET_CODES[name] * KEY_BASE + number
+
+
+def facet_of_key(key):
+    """(facet name, value) for a key: the inverse of facet_key()."""
+    code, number = divmod(key, KEY_BASE)
+    name = next(name for name, facet_code in FACET_CODES.items() if facet_code == code)
+    if name in FACET_RELATIONS:
+        return name, str(number)
+    return name, next(value for value, option in OPTION_NUMBERS[name].items() if option == number)
+
+
+def facet_key_sql(alias):
+    """SQL computing facet_key() from a ProviderFacet row, and its parameters."""
+    whens, params = [], []
+    for name, code in FACET_CODES.items():
+        if name in FACET_RELATIONS:
+            whens.append(f"WHEN %s THEN %s + CAST({alias}.value AS INTEGER)")
+            params += [name, code * KEY_BASE]
+        else:
+            options = " ".join("WHEN %s THEN %s" for _ in OPTION_NUMBERS[name])
+            whens.append(f"WHEN %s THEN CASE {alias}.value {options} END")
+            params.append(name)
+            for value, number in OPTION_NUMBERS[name].items():
+                params += [value, code * KEY_BASE + number]
+    return f"CASE {alias}.name {' '.join(whens)} END", params
+
+
+def write_search_entries(ids_sql, ids_params):
+    """Insert the search entries of the published providers among `ids_sql`: one per location, one per state
+    a telehealth provider is licensed in, each with the provider's facet keys."""
+    key_sql, key_params = facet_key_sql("f")
+    postgresql = connection.vendor == "postgresql"
+    keys = f"ARRAY_AGG({key_sql} ORDER BY f.name, f.value)" if postgresql else f"JSON_GROUP_ARRAY({key_sql})"
+    no_keys = "CAST('{}' AS INTEGER[])" if postgresql else "'[]'"
+    provider, facet = Provider._meta.db_table, ProviderFacet._meta.db_table
+    entry, location = SearchEntry._meta.db_table, Location._meta.db_table
+    published = f"p.status = %s AND p.id IN ({ids_sql})"
+    sql = (
+        f"WITH keys AS (SELECT f.provider_id, {keys} AS facets FROM {facet} f "
+        f"WHERE f.name <> %s AND f.provider_id IN ({ids_sql}) GROUP BY f.provider_id) "
+        f"INSERT INTO {entry} (provider_id, latitude, longitude, licensed_state, name, last_verified, facets) "
+        f"SELECT p.id, l.latitude, l.longitude, '', p.name, p.last_verified, COALESCE(k.facets, {no_keys}) "
+        f"FROM {provider} p JOIN {location} l ON l.provider_id = p.id LEFT JOIN keys k ON k.provider_id = p.id "
+        f"WHERE {published} "
+        f"UNION ALL SELECT p.id, NULL, NULL, f.value, p.name, p.last_verified, COALESCE(k.facets, {no_keys}) "
+        f"FROM {provider} p JOIN {facet} f ON f.provider_id = p.id AND f.name = %s "
+        f"LEFT JOIN keys k ON k.provider_id = p.id WHERE {published}"
+    )
+    status = Provider.Status.PUBLISHED
+    params = [*key_params, LICENSED_IN, *ids_params, status, *ids_params, LICENSED_IN, status, *ids_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 class Provider(models.Model):
@@ -359,6 +457,60 @@ class ProviderFacet(models.Model):
 
     def __str__(self):
         return f"{self.name}={self.value}"
+
+
+class FacetKeysField(models.Field):
+    """A list of facet keys: an integer array on PostgreSQL, a JSON list elsewhere (SQLite has no arrays)."""
+
+    def db_type(self, connection):
+        return "integer[]" if connection.vendor == "postgresql" else "text"
+
+    def from_db_value(self, value, expression, connection):
+        return json.loads(value) if isinstance(value, str) else value
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        if value is None or connection.vendor == "postgresql":
+            return value
+        return json.dumps(list(value))
+
+
+class SearchEntry(models.Model):
+    """Where a published provider can be found from, with everything a search at a place filters and counts on.
+
+    One row per location, and one per state a telehealth provider is licensed in (without coordinates).
+    The provider's facet keys ride along, so a search reads the area, its filters and its option counts
+    from one index range instead of joining the facets of every provider in reach. Rewritten with the
+    facets by `refresh_facets()`; never edited by hand.
+    """
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="+", db_index=False)
+    latitude = models.FloatField(null=True)
+    longitude = models.FloatField(null=True)
+    licensed_state = models.CharField(max_length=2, blank=True)
+    name = models.CharField(max_length=200)
+    last_verified = models.DateField(null=True)
+    facets = FacetKeysField()
+
+    class Meta:
+        verbose_name_plural = "search entries"
+        indexes = [
+            # Covering: a search at a place reads its area from the index alone (PostgreSQL).
+            models.Index(
+                fields=["latitude", "longitude"],
+                include=["provider", "facets", "name", "last_verified"],
+                name="search_entry_place",
+            ),
+            models.Index(
+                fields=["licensed_state"],
+                include=["provider", "facets", "name", "last_verified"],
+                condition=~models.Q(licensed_state=""),
+                name="search_entry_licensed",
+            ),
+            models.Index(fields=["provider"], name="search_entry_provider"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.licensed_state or f'{self.latitude}, {self.longitude}'})"
 
 
 def client_address(request):

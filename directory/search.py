@@ -5,6 +5,7 @@ RESULT_CAP, pages are fetched with LIMIT/OFFSET, and the options' counts are wor
 when the searched area holds at most FACET_LIMIT providers.
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -12,16 +13,21 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q
 
-from .geo import great_circle_miles
+from .geo import GreatCircleMiles, bounding_box, great_circle_miles
 from .models import (
+    FACET_CODES,
     FACET_FLAGS,
     FACET_RELATIONS,
     FACET_YES,
+    KEY_BASE,
     LICENSED_IN,
     Location,
     Provider,
     ProviderFacet,
+    SearchEntry,
     Specialty,
+    facet_key,
+    facet_of_key,
     stale_cutoff,
 )
 
@@ -75,7 +81,7 @@ class OrderedResults:
 
     def count(self):
         if self._count is None:
-            self._count = self.search.results().order_by().values("pk")[: RESULT_CAP + 1].count()
+            self._count = self.search.count_results(RESULT_CAP + 1)
         return min(self._count, RESULT_CAP)
 
     @property
@@ -145,6 +151,10 @@ class DirectorySearch:
         for name, value in self.wanted.items():
             providers = providers.filter(has_facet(name, value))
         return providers
+
+    def count_results(self, limit):
+        """How many results there are, counting no further than `limit`."""
+        return self.results().order_by().values("pk")[:limit].count()
 
     def ids_in_order(self, start, stop):
         """Ids of the results from `start` to `stop` in the requested order; fresh listings first."""
@@ -282,3 +292,153 @@ class DirectorySearch:
             reachable = [(miles, loc) for miles, loc in reachable if miles <= self.miles]
             if reachable:
                 provider.distance, provider.nearest_location = min(reachable, key=lambda pair: pair[0])
+
+
+class PlaceSearch(DirectorySearch):
+    """A search at a place, answered from the search entries in reach instead of the providers' own rows.
+
+    The area is the entries within the radius (one index range on their coordinates) and, for telehealth,
+    the entries of the place's state (another); both carry the provider's facet keys, so the filters, the
+    option counts and the order by distance, name or verification are worked out from those index entries
+    alone, never touching a provider or facet row. Results are the same as DirectorySearch's.
+    """
+
+    def __init__(self, criteria, term_ids=None):
+        super().__init__(criteria, term_ids)
+        self.wanted_keys = {name: facet_key(name, value) for name, value in self.wanted.items()}
+        self.postgresql = connection.vendor == "postgresql"
+
+    def has_key(self, column):
+        """SQL true when the facet list in `column` holds the key given as its one parameter."""
+        if self.postgresql:
+            return f"%s = ANY({column})"
+        return f"EXISTS (SELECT 1 FROM JSON_EACH({column}) WHERE value = %s)"
+
+    def entries(self, licensed=True, filtered=False):
+        """SQL and parameters for the entries in reach: (provider_id, distance, facets, name, last_verified).
+
+        `licensed`: with the entries of telehealth providers licensed in the place's state (distance NULL).
+        `filtered`: only entries whose provider has every wanted facet.
+        """
+        place, table = self.place, SearchEntry._meta.db_table
+        distance = GreatCircleMiles(place.latitude, place.longitude).sql("e.latitude", "e.longitude", connection)
+        conditions, params = "", []
+        if self.criteria.get("q"):
+            keyword_sql, keyword_params = (
+                Provider.objects.filter(self.keyword).order_by().values("pk").query.sql_with_params()
+            )
+            conditions += f" AND e.provider_id IN ({keyword_sql})"
+            params += keyword_params
+        if filtered:
+            for key in self.wanted_keys.values():
+                conditions += f" AND {self.has_key('e.facets')}"
+                params.append(key)
+        columns = "e.provider_id, {distance} AS distance, e.facets, e.name, e.last_verified"
+        min_lat, max_lat, min_lng, max_lng = bounding_box(place.latitude, place.longitude, self.miles)
+        sql = (
+            f"SELECT {columns.format(distance=distance)} FROM {table} e "
+            f"WHERE e.latitude BETWEEN %s AND %s AND e.longitude BETWEEN %s AND %s AND {distance} <= %s{conditions}"
+        )
+        all_params = [min_lat, max_lat, min_lng, max_lng, self.miles, *params]
+        if licensed:
+            licensed_sql = f"SELECT {columns.format(distance='NULL')} FROM {table} e WHERE e.licensed_state = %s"
+            sql += f" UNION ALL {licensed_sql}{conditions}"
+            all_params += [place.state, *params]
+        return sql, all_params
+
+    def results_sql(self):
+        """SQL and parameters for one row per result: (provider_id, distance, name, last_verified)."""
+        entries, params = self.entries(licensed="telehealth" in self.wanted, filtered=True)
+        sql = (
+            "SELECT provider_id, MIN(distance) AS distance, MIN(name) AS name, MAX(last_verified) AS last_verified "
+            f"FROM ({entries}) r GROUP BY provider_id"
+        )
+        return sql, params
+
+    def count_results(self, limit):
+        sql, params = self.results_sql()
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM ({sql} LIMIT %s) c", [*params, limit])
+            return cursor.fetchone()[0]
+
+    def ids_in_order(self, start, stop):
+        sql, params = self.results_sql()
+        fresh_first = "CASE WHEN last_verified >= %s THEN 0 ELSE 1 END"
+        orders = {
+            "distance": f"{fresh_first}, distance IS NULL, distance, name, provider_id",
+            "name": f"{fresh_first}, name, provider_id",
+            # Newest verification first already puts every fresh listing above every stale one.
+            "recent": "last_verified IS NULL, last_verified DESC, name, provider_id",
+        }
+        sort = self.criteria["sort"]
+        order_params = [] if sort == "recent" else [stale_cutoff().isoformat()]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT provider_id FROM ({sql}) r ORDER BY {orders[sort]} LIMIT %s OFFSET %s",
+                [*params, *order_params, stop - start, start],
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+    def facet_counts(self):
+        """As DirectorySearch.facet_counts, over the entries in reach; skipped past FACET_LIMIT entries."""
+        entries, params = self.entries()
+        wanted = list(self.wanted_keys.items())
+        columns, column_params = [], []
+        for index, (_, key) in enumerate(wanted):
+            columns.append(f"CASE WHEN {self.has_key('g.facets')} THEN 0 ELSE 1 END AS m{index}")
+            column_params.append(key)
+        misses = " + ".join(f"a.m{index}" for index in range(len(wanted))) or "0"
+        # A provider counts for an option of a wanted filter when it misses no other wanted filter, and for
+        # any other option when it misses none at all.
+        facet_code = f"({self.element_key} / %s)"
+        misses_but_own = " ".join(f"WHEN %s THEN {misses} - a.m{index}" for index in range(len(wanted)))
+        condition = f"(CASE {facet_code} {misses_but_own} ELSE {misses} END) = 0"
+        condition_params = [KEY_BASE, *(FACET_CODES[name] for name, _ in wanted)]
+        if not wanted:
+            condition, condition_params = "1 = 1", []
+        is_result, licensed_only = f"{misses} = 0", ""
+        if "telehealth" not in self.wanted:
+            # Providers in reach only online (licensed in the state, no location near) would appear only once
+            # telehealth is ticked: they count for that option alone, so their facets need no unpacking.
+            condition += " AND a.distance IS NOT NULL"
+            is_result += " AND a.distance IS NOT NULL"
+            licensed_only = f"UNION ALL SELECT %s, COUNT(*) FROM a WHERE a.distance IS NULL AND {misses} = 0 "
+        # Materialised in turn: the entries in reach (no more than one past the limit), then each provider's
+        # misses once, before any facet list is unpacked.
+        sql = (
+            f"WITH r AS MATERIALIZED ({entries} LIMIT %s), "
+            f"a AS MATERIALIZED (SELECT {', '.join(['g.distance', 'g.facets', *columns])} FROM "
+            "(SELECT provider_id, MIN(distance) AS distance, MAX(facets) AS facets FROM r GROUP BY provider_id) g "
+            "WHERE (SELECT COUNT(*) FROM r) <= %s), "
+            f"counted AS (SELECT {self.element_key} AS key, COUNT(*) AS number FROM a, {self.elements('a.facets')} "
+            f"WHERE {condition} GROUP BY 1) "
+            f"SELECT key, number FROM counted {licensed_only}"
+            "UNION ALL SELECT -1, COUNT(*) FROM r "
+            f"UNION ALL SELECT -2, COUNT(*) FROM a WHERE {is_result}"
+        )
+        all_params = [*params, FACET_LIMIT + 1, *column_params, FACET_LIMIT, *condition_params]
+        if licensed_only:
+            all_params.append(facet_key("telehealth", FACET_YES))
+        with connection.cursor() as cursor:
+            cursor.execute(sql, all_params)
+            rows = cursor.fetchall()
+        numbers = Counter()
+        for key, number in rows:
+            numbers[key] += number
+        if numbers[-1] > FACET_LIMIT:
+            return None, None
+        options = [(*facet_of_key(key), number) for key, number in numbers.items() if key >= 0]
+        return self.counts_by_option(options), numbers[-2]
+
+    @property
+    def element_key(self):
+        return "f.key" if self.postgresql else "f.value"
+
+    def elements(self, column):
+        """SQL for a table of the keys in a facet list, one row each, as `f`."""
+        return f"UNNEST({column}) AS f(key)" if self.postgresql else f"JSON_EACH({column}) AS f"
+
+
+def search_for(criteria, term_ids=None):
+    """The directory search for these criteria: from the search entries when there is a place."""
+    return (PlaceSearch if criteria.get("place") else DirectorySearch)(criteria, term_ids)

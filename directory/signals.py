@@ -30,13 +30,30 @@ def refresh_provider_facets(sender, instance, raw=False, **kwargs):
         Provider.objects.filter(pk=instance.pk).refresh_facets()
 
 
+# A provider's search entries are one per location: they follow its locations too.
+@receiver(post_save, sender=Location)
+@receiver(post_delete, sender=Location)
+def refresh_after_location_change(sender, instance, raw=False, origin=None, **kwargs):
+    # A provider being deleted takes its entries along; refreshing it halfway through would write them back.
+    if raw or isinstance(origin, Provider) or getattr(origin, "model", None) is Provider:
+        return
+    Provider.objects.filter(pk=instance.provider_id).refresh_facets()
+
+
+def refresh_providers_with(names, term):
+    """Refresh the providers that had a facet of `term` (by facet name), after it left them all at once."""
+    having = ProviderFacet.objects.filter(name__in=names, value=str(term.pk)).values_list("provider_id", flat=True)
+    # Listed first: refreshing rewrites the very facet rows the list comes from.
+    Provider.objects.filter(pk__in=list(having)).refresh_facets()
+
+
 def refresh_after_relation_change(facet_name, sender, instance, action, reverse, pk_set, **kwargs):
     if action not in ("post_add", "post_remove", "post_clear"):
         return
     if not reverse:
         Provider.objects.filter(pk=instance.pk).refresh_facets()
     elif action == "post_clear":  # a term taken from every provider at once
-        ProviderFacet.objects.filter(name=facet_name, value=str(instance.pk)).delete()
+        refresh_providers_with([facet_name], instance)
     else:
         Provider.objects.filter(pk__in=pk_set).refresh_facets()
 
@@ -58,4 +75,4 @@ def forget_deleted_term(sender, instance, **kwargs):
     names = [
         name for name, relation in FACET_RELATIONS.items() if Provider._meta.get_field(relation).related_model is sender
     ]
-    ProviderFacet.objects.filter(name__in=names, value=str(instance.pk)).delete()
+    refresh_providers_with(names, instance)

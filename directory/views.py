@@ -13,7 +13,7 @@ from .decorators import same_origin_post
 from .forms import DirectorySearchForm, ProblemReportForm, SuggestionForm
 from .models import Provider
 from .presenters import SELECT_FILTERS, filter_fields, provider_json_ld
-from .search import DirectorySearch
+from .search import search_for
 from .services import accept_submission
 
 logger = logging.getLogger(__name__)
@@ -29,7 +29,7 @@ def search(request):
     if form.is_bound:
         form.is_valid()
     criteria = form.criteria() if form.is_bound else {"place": None, "radius": 25, "sort": "name", "page": 1}
-    outcome = DirectorySearch(criteria, term_ids=form.term_ids).run()
+    outcome = search_for(criteria, term_ids=form.term_ids).run()
     context = {
         "form": form,
         "criteria": criteria,
