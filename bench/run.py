@@ -13,6 +13,10 @@ The tables are printed and written to bench/RESULTS.md.
 `make load` (MODE=load): 64 connections for 60 s rotating through content, crisis, directory search and
 profile pages (bench/load.lua); appends its section to bench/RESULTS.md and fails unless errors are 0.
 
+`make bench-scale` (MODE=scale, SCALE="10000 100000 1000000"): for each size in turn, a fresh database,
+generation, the site under gunicorn and the single-client search timings; appends one table with a column
+per size to bench/RESULTS.md.
+
 Everything started here (servers, database) is stopped on the way out, after an error or Ctrl-C too.
 """
 
@@ -43,6 +47,7 @@ LOAD_SCRIPT = ROOT / "bench" / "load.lua"
 
 MODE = os.environ.get("MODE", "bench")
 COUNT = int(os.environ.get("COUNT", "100000"))
+SCALE = [int(size) for size in os.environ.get("SCALE", "10000 100000 1000000").split()]
 CONNECTIONS = int(os.environ.get("CONNECTIONS", "64" if MODE == "load" else "16"))
 DURATION = os.environ.get("DURATION", "60s" if MODE == "load" else "10s")
 REPEAT = int(os.environ.get("REPEAT", "20"))
@@ -124,6 +129,9 @@ def main():
     # `kill` and a closed terminal unwind like Ctrl-C, so the cleanup below still runs.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     signal.signal(signal.SIGHUP, lambda *_: sys.exit(129))
+    if MODE == "scale":
+        scale_run()
+        return
     with contextlib.ExitStack() as stack:
         static_root = stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-static-"))
         database_url = stack.enter_context(fresh_database())
@@ -183,14 +191,14 @@ def site_environment(database_url, static_root):
     return env
 
 
-def prepare(env):
+def prepare(env, count=COUNT):
     """Migrate, load what `make setup` loads, collect static files; return generate_providers' seconds."""
     for command in [["migrate", "--noinput"], *[[name] for name in DATA_COMMANDS], ["collectstatic", "--noinput"]]:
         print(f"manage.py {' '.join(command)}", file=sys.stderr)
         manage(env, *command, quiet=True)
-    print(f"manage.py generate_providers --count {COUNT}", file=sys.stderr)
+    print(f"manage.py generate_providers --count {count}", file=sys.stderr)
     started = time.perf_counter()
-    manage(env, "generate_providers", "--count", str(COUNT))
+    manage(env, "generate_providers", "--count", str(count))
     return time.perf_counter() - started
 
 
@@ -316,20 +324,10 @@ def benchmark(site, bare, env, header):
         ],
     )  # fmt: skip
 
-    print(f"single client: each search {REPEAT} times with `Cookie: {COOKIE}`", file=sys.stderr)
     search_rows = []
-    for label, path in SEARCHES:
-        fetch_ok(site, path, cookie=True)
-        timings = []
-        for _ in range(REPEAT):
-            started = time.perf_counter()
-            fetch_ok(site, path, cookie=True)
-            timings.append((time.perf_counter() - started) * 1000)
+    for (label, path), (p50, p95) in zip(SEARCHES, time_searches(site), strict=True):
         count, results = queries[path]
-        search_rows.append(
-            (label, f"`{path}`", f"`{COOKIE}` (uncached)", f"{statistics.median(timings):.0f}",
-             f"{percentile(timings, 95):.0f}", count, results)
-        )  # fmt: skip
+        search_rows.append((label, f"`{path}`", f"`{COOKIE}` (uncached)", p50, p95, count, results))
     search_table = table(["search", "path", "cookie", "p50 ms", "p95 ms", "queries", "results"], search_rows)
 
     memory = table(["server", "worker pid", "RSS MB"], memory_rows(site) + memory_rows(bare))
@@ -361,6 +359,57 @@ def benchmark(site, bare, env, header):
         "",
     ]
     report(lines, append=False)
+
+
+def time_searches(site):
+    """(p50, p95) in ms of each of SEARCHES, one client, REPEAT times each after a warm-up, with the cookie."""
+    print(f"single client: each search {REPEAT} times with `Cookie: {COOKIE}`", file=sys.stderr)
+    results = []
+    for _, path in SEARCHES:
+        fetch_ok(site, path, cookie=True)
+        timings = []
+        for _ in range(REPEAT):
+            started = time.perf_counter()
+            fetch_ok(site, path, cookie=True)
+            timings.append((time.perf_counter() - started) * 1000)
+        results.append((f"{statistics.median(timings):.0f}", f"{percentile(timings, 95):.0f}"))
+    return results
+
+
+def scale_run():
+    """The single-client search timings at each size in SCALE, each on its own fresh database."""
+    columns, notes = [], []
+    for size in SCALE:
+        with contextlib.ExitStack() as stack:
+            static_root = stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-static-"))
+            env = site_environment(stack.enter_context(fresh_database()), static_root)
+            seconds = prepare(env, size)
+            site = stack.enter_context(gunicorn("site", "config.wsgi", env, "/healthz"))
+            columns.append(time_searches(site))
+        notes.append(f"- COUNT={size:,}: generate_providers {seconds:.1f} s ({size / seconds:,.0f} providers/s)")
+    commit = git("rev-parse", "--short", "HEAD")
+    if git("status", "--porcelain", "--", ".", ":!bench/RESULTS.md"):
+        commit += " (with uncommitted changes)"
+    lines = [
+        "## Scaling: the same searches at each size",
+        "",
+        f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; commit: {commit}; command: "
+        f'`make bench-scale SCALE="{" ".join(map(str, SCALE))}"`',
+        "- each size on its own fresh PostgreSQL database, one after another; gunicorn with 2 sync workers, "
+        f"DEBUG off; one client, {REPEAT} requests per search with `Cookie: {COOKIE}` (no page cache); "
+        "p50 / p95 in ms",
+        *notes,
+        "",
+        *table(
+            ["search", *(f"{size:,}: p50 / p95 ms" for size in SCALE)],
+            [
+                (label, *(f"{column[row][0]} / {column[row][1]}" for column in columns))
+                for row, (label, _) in enumerate(SEARCHES)
+            ],
+        ),
+        "",
+    ]
+    report(lines, append=True)
 
 
 def load_run(site, header):
