@@ -107,8 +107,8 @@ class ProviderQuerySet(models.QuerySet):
             )
         )
 
-    def for_cards(self):
-        # Cards and profiles name and link the pages; their bodies and headings stay in the database.
+    def for_profile(self):
+        # A profile names and links the pages; their bodies and headings stay in the database.
         linked_pages = Page.objects.only("title", "slug", "kind", "language", "order")
         return self.prefetch_related(
             "credentials",
@@ -117,6 +117,8 @@ class ProviderQuerySet(models.QuerySet):
             models.Prefetch("levels", queryset=linked_pages),
             "locations",
             "insurers",
+            "populations",
+            "languages",
         )
 
     def near(self, place, miles):

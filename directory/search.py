@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q
 
+from .cards import result_cards
 from .geo import great_circle_miles
 from .models import (
     FACET_FLAGS,
@@ -83,9 +84,7 @@ class OrderedResults:
         return self.count() == RESULT_CAP and self._count > RESULT_CAP
 
     def __getitem__(self, window):
-        ids = self.search.ids_in_order(window.start, window.stop)
-        by_id = Provider.objects.for_cards().in_bulk(ids)
-        return [by_id[pk] for pk in ids]
+        return result_cards(self.search.ids_in_order(window.start, window.stop))
 
 
 class DirectorySearch:
