@@ -1,14 +1,15 @@
 """The providers on a page of search results, with what each card lists about them.
 
-A card names a provider's credentials, issues, levels of care and therapies, and counts its insurers.
-Prefetching those five relations took a third of the search page's Python time (each prefetch builds,
-compiles and joins a queryset and its model instances) for a few strings from each. So the strings come
-from one query instead: a UNION ALL over the join tables, sorted as each term's model orders itself.
+A card names a provider's credentials, issues, levels of care and therapies, counts its insurers, and
+says where it is. Prefetching those six relations took a third of the search page's Python time (each
+prefetch builds, compiles and joins a queryset, and each use of it clones one) for a few strings from
+most. So the strings come from one query instead, a UNION ALL over the join tables sorted as each
+term's model orders itself, and the locations from another, as plain lists.
 """
 
 from django.db import connection
 
-from .models import Provider
+from .models import Location, Provider
 
 # Each relation's columns in SQL: the term's label, a detail, and its position; the terms' models order
 # them by position, then label.
@@ -22,21 +23,24 @@ CARD_TERMS = {
 
 
 def result_cards(ids):
-    """The providers with these ids, in that order, each with `terms`: {relation: labels} for its card.
+    """The providers with these ids, in that order, each with `card`: {relation: what the card lists}.
 
-    Credentials are (abbreviation, full name) pairs; the other relations are lists of names or titles.
+    Credentials are (abbreviation, full name) pairs, locations are Locations in their model's order, and
+    the other relations are lists of names or titles.
     """
     if not ids:
         return []
-    by_id = Provider.objects.prefetch_related("locations").in_bulk(ids)
-    terms = {pk: {relation: [] for relation in CARD_TERMS} for pk in ids}
+    by_id = Provider.objects.in_bulk(ids)
+    cards = {pk: {relation: [] for relation in [*CARD_TERMS, "locations"]} for pk in ids}
     with connection.cursor() as cursor:
         cursor.execute(terms_sql(len(ids)), ids * len(CARD_TERMS))
         for provider_id, relation, _position, label, detail in cursor.fetchall():
-            terms[provider_id][relation].append((label, detail) if relation == "credentials" else label)
+            cards[provider_id][relation].append((label, detail) if relation == "credentials" else label)
+    for location in Location.objects.filter(provider_id__in=ids):
+        cards[location.provider_id]["locations"].append(location)
     providers = [by_id[pk] for pk in ids]
     for provider in providers:
-        provider.terms = terms[provider.pk]
+        provider.card = cards[provider.pk]
     return providers
 
 

@@ -278,10 +278,6 @@ class Provider(models.Model):
         return self.last_verified is None or self.last_verified < stale_cutoff()
 
     @property
-    def is_remote_only(self):
-        return not self.locations.all()
-
-    @property
     def licensed_states(self):
         return states_in(self.telehealth_states)
 

@@ -269,14 +269,14 @@ class DirectorySearch:
         )
 
     def mark_distances(self, providers):
-        """Each shown provider's nearest location within reach, worked out from its prefetched locations."""
+        """Each shown provider's nearest location within reach, worked out from the locations on its card."""
         for provider in providers:
             provider.distance, provider.nearest_location = None, None
             if self.place is None:
                 continue
             reachable = [
                 (great_circle_miles(self.place.latitude, self.place.longitude, loc.latitude, loc.longitude), loc)
-                for loc in provider.locations.all()
+                for loc in provider.card["locations"]
             ]
             reachable = [(miles, loc) for miles, loc in reachable if miles <= self.miles]
             if reachable:

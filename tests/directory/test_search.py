@@ -177,18 +177,19 @@ def test_cards_show_the_sample_badge_and_accepting_status(client):
     assert "Accepting new clients" in html
 
 
-def test_cards_list_each_providers_terms_in_the_order_of_their_models(client):
+def test_cards_list_each_providers_terms_and_locations_in_the_order_of_their_models(client):
     providers = search(client, sort="recent").context["providers"]
     assert providers
     for provider in providers:
-        assert provider.terms == {
+        assert provider.card == {
             "credentials": [(c.abbreviation, c.full_name) for c in provider.credentials.all()],
             "specialties": [specialty.name for specialty in provider.specialties.all()],
             "levels": [page.title for page in provider.levels.all()],
             "therapies": [page.title for page in provider.therapies.all()],
             "insurers": [insurer.name for insurer in provider.insurers.all()],
+            "locations": list(provider.locations.all()),
         }
-    assert any(provider.terms["levels"] and provider.terms["credentials"] for provider in providers)
+    assert any(provider.card["levels"] and provider.card["credentials"] for provider in providers)
 
 
 def test_a_card_names_credentials_and_issues_and_counts_insurers(client):
