@@ -1,3 +1,5 @@
+from functools import cache, lru_cache
+
 from django.conf import settings
 from django.urls import reverse, translate_url
 from django.utils import translation
@@ -13,6 +15,13 @@ SITE_NAV = [
 ]
 
 
+@cache
+def fixed_urls(language):
+    """The nav's URLs and the home page's in one language: the same on every page, so reversed once."""
+    with translation.override(language):
+        return [(label, reverse(name)) for label, name in SITE_NAV], reverse("content:home")
+
+
 def language_links(alternates):
     """The hreflang links and the header's language switch, from {language: url or None}.
 
@@ -23,35 +32,44 @@ def language_links(alternates):
     switch = []
     for code, name in settings.LANGUAGES:
         if code != current:
-            url = alternates.get(code)
-            if not url:
-                with translation.override(code):
-                    url = reverse("content:home")
+            url = alternates.get(code) or fixed_urls(code)[1]
             switch.append({"code": code, "name": name, "url": url})
     hreflang = [(code, alternates[code]) for code, _name in settings.LANGUAGES if alternates.get(code)]
     return {"hreflang_links": hreflang, "language_switch": switch}
 
 
 def site(request):
-    nav = [(label, reverse(name)) for label, name in SITE_NAV]
-    path = request.get_full_path()
+    nav, home_url = fixed_urls(translation.get_language())
     return {
         "SITE_NAME": settings.SITE_NAME,
         "QUICK_EXIT_URL": settings.QUICK_EXIT_URL,
         # The page without its query string: filtered and paged views of a page are the same page.
         "canonical_url": request.build_absolute_uri(request.path),
         "site_nav": [{"label": label, "url": url, "current": request.path.startswith(url)} for label, url in nav],
-        "home_url": reverse("content:home"),
+        "home_url": home_url,
         # A content page passes its own language_links (its translation may have another slug, or none).
-        **language_links(alternate_urls(path)),
+        **language_links(alternate_urls(request.get_full_path())),
     }
 
 
-def alternate_urls(path):
-    """The same address in each language; None where it has no other-language version (a 404, say)."""
-    current = translation.get_language()
-    urls = {}
+def alternate_urls(full_path):
+    """The same address in each language; None where it has no other-language version (a 404, say).
+
+    The query string stays as it is: only the path is translated.
+    """
+    path, question_mark, query = full_path.partition("?")
+    return {
+        code: url + question_mark + query if url else None
+        for code, url in translated_paths(path, translation.get_language()).items()
+    }
+
+
+# Bounded: paths are whatever visitors ask for, 404s included.
+@lru_cache(maxsize=4096)
+def translated_paths(path, current):
+    """{language: the path in that language, or None}, for a path in the `current` language."""
+    paths = {}
     for code, _name in settings.LANGUAGES:
         url = translate_url(path, code)
-        urls[code] = url if url != path or code == current else None
-    return urls
+        paths[code] = url if url != path or code == current else None
+    return paths

@@ -109,8 +109,8 @@ class ProviderQuerySet(models.QuerySet):
             )
         )
 
-    def for_cards(self):
-        # Cards and profiles name and link the pages; their bodies and headings stay in the database.
+    def for_profile(self):
+        # A profile names and links the pages; their bodies and headings stay in the database.
         linked_pages = Page.objects.only("title", "slug", "kind", "language", "order")
         return self.prefetch_related(
             "credentials",
@@ -119,6 +119,8 @@ class ProviderQuerySet(models.QuerySet):
             models.Prefetch("levels", queryset=linked_pages),
             "locations",
             "insurers",
+            "populations",
+            "languages",
         )
 
     def near(self, place, miles):
@@ -372,10 +374,6 @@ class Provider(models.Model):
     @property
     def is_stale(self):
         return self.last_verified is None or self.last_verified < stale_cutoff()
-
-    @property
-    def is_remote_only(self):
-        return not self.locations.all()
 
     @property
     def licensed_states(self):

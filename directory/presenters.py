@@ -55,8 +55,10 @@ def filter_fields(form, facets):
         counts = facets.get(name, {}) if facets is not None else None
         options = []
         for value, label in form.fields[name].choices:
-            count = counts.get(value, 0) if value and counts is not None else None
-            options.append({"value": value, "label": label, "count": count, "selected": value == current})
+            if value and counts is not None:
+                # Joined here, not in the template: this loop runs for every option of every menu.
+                label = f"{label} ({counts.get(value, 0)})"
+            options.append({"value": value, "label": label, "selected": value == current})
         fields.append(
             {"name": name, "label": bound.label, "id": bound.id_for_label, "errors": bound.errors, "options": options}
         )

@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q
 
+from .cards import result_cards
 from .geo import GreatCircleMiles, bounding_box, great_circle_miles
 from .models import (
     FACET_CODES,
@@ -89,9 +90,7 @@ class OrderedResults:
         return self.count() == RESULT_CAP and self._count > RESULT_CAP
 
     def __getitem__(self, window):
-        ids = self.search.ids_in_order(window.start, window.stop)
-        by_id = Provider.objects.for_cards().in_bulk(ids)
-        return [by_id[pk] for pk in ids]
+        return result_cards(self.search.ids_in_order(window.start, window.stop))
 
 
 class DirectorySearch:
@@ -280,14 +279,14 @@ class DirectorySearch:
         )
 
     def mark_distances(self, providers):
-        """Each shown provider's nearest location within reach, worked out from its prefetched locations."""
+        """Each shown provider's nearest location within reach, worked out from the locations on its card."""
         for provider in providers:
             provider.distance, provider.nearest_location = None, None
             if self.place is None:
                 continue
             reachable = [
                 (great_circle_miles(self.place.latitude, self.place.longitude, loc.latitude, loc.longitude), loc)
-                for loc in provider.locations.all()
+                for loc in provider.card["locations"]
             ]
             reachable = [(miles, loc) for miles, loc in reachable if miles <= self.miles]
             if reachable:

@@ -54,7 +54,7 @@ def query_without_page(request):
 
 
 def visible_providers(request):
-    providers = Provider.objects.for_cards().prefetch_related("populations", "languages")
+    providers = Provider.objects.for_profile()
     return providers if request.user.is_staff else providers.published()
 
 

@@ -27,14 +27,14 @@ PAGES = {
     "/search/?q=coping": 2,
     # Every page reads the content version once (the page cache and the crisis banner share it).
     # The directory: option counts with the area's size and the number of results (1), the page's ids,
-    # the cards with their relations (7); its menus come from the cache. One more query counts the
-    # results when the area is too large to count options in; one more when a page runs from recently
-    # verified listings into older ones.
-    "/directory/": 10,
-    "/directory/?near=10001&radius=100": 10,
-    "/directory/?near=90012&radius=100&sort=distance&telehealth=1&therapy=dbt": 10,
-    "/directory/?q=Harbor&sort=name": 11,  # and which issues each word names
-    "/directory/?level=intensive-outpatient&payment=medicaid&accepting=1": 10,
+    # the cards, their locations and the terms they list (3); its menus come from the cache. One more query
+    # counts the results when the area is too large to count options in; one more when a page runs from
+    # recently verified listings into older ones.
+    "/directory/": 6,
+    "/directory/?near=10001&radius=100": 6,
+    "/directory/?near=90012&radius=100&sort=distance&telehealth=1&therapy=dbt": 6,
+    "/directory/?q=Harbor&sort=name": 7,  # and which issues each word names
+    "/directory/?level=intensive-outpatient&payment=medicaid&accepting=1": 6,
 }
 
 

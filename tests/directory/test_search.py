@@ -177,6 +177,31 @@ def test_cards_show_the_sample_badge_and_accepting_status(client):
     assert "Accepting new clients" in html
 
 
+def test_cards_list_each_providers_terms_and_locations_in_the_order_of_their_models(client):
+    providers = search(client, sort="recent").context["providers"]
+    assert providers
+    for provider in providers:
+        assert provider.card == {
+            "credentials": [(c.abbreviation, c.full_name) for c in provider.credentials.all()],
+            "specialties": [specialty.name for specialty in provider.specialties.all()],
+            "levels": [page.title for page in provider.levels.all()],
+            "therapies": [page.title for page in provider.therapies.all()],
+            "insurers": [insurer.name for insurer in provider.insurers.all()],
+            "locations": list(provider.locations.all()),
+        }
+    assert any(provider.card["levels"] and provider.card["credentials"] for provider in providers)
+
+
+def test_a_card_names_credentials_and_issues_and_counts_insurers(client):
+    provider = Provider.objects.published().filter(credentials__isnull=False, insurers__isnull=False).first()
+    html = search(client, q=provider.name).content.decode()
+    credential = provider.credentials.first()
+    assert f'<abbr title="{credential.full_name}">{credential.abbreviation}</abbr>' in html
+    assert ", ".join(specialty.name for specialty in provider.specialties.all()) in html
+    insurers = provider.insurers.count()
+    assert f"{insurers} insurer{'s' if insurers != 1 else ''}" in html
+
+
 def test_an_empty_result_says_what_to_widen_and_repeats_crisis_resources(client):
     html = search(client, near="59001", radius="5", q="zzzznothing").content.decode()
     assert "Nothing matched every filter" in html
