@@ -409,7 +409,9 @@ class PlaceSearch(DirectorySearch):
             f"a AS MATERIALIZED (SELECT {', '.join(['g.distance', 'g.facets', *columns])} FROM "
             "(SELECT provider_id, MIN(distance) AS distance, MAX(facets) AS facets FROM r GROUP BY provider_id) g "
             "WHERE (SELECT COUNT(*) FROM r) <= %s), "
-            f"counted AS (SELECT {self.element_key} AS key, COUNT(*) AS number FROM a, {self.elements('a.facets')} "
+            # A provider missing two wanted filters or more counts for nothing: its facets stay packed.
+            f"counted AS (SELECT {self.element_key} AS key, COUNT(*) AS number "
+            f"FROM (SELECT * FROM a WHERE {misses} <= 1) a, {self.elements('a.facets')} "
             f"WHERE {condition} GROUP BY 1) "
             f"SELECT key, number FROM counted {licensed_only}"
             "UNION ALL SELECT -1, COUNT(*) FROM r "
