@@ -100,6 +100,7 @@ class DirectorySearch:
         self.miles = criteria.get("radius") or 25
         self.term_ids = term_ids or {}
         self.wanted = self.wanted_facets()
+        self.requested_window = (0, PER_PAGE)  # run() sets the page's
 
     def wanted_facets(self):
         """{facet name: value} for every filter the search uses."""
@@ -251,10 +252,13 @@ class DirectorySearch:
         return counts
 
     def run(self, per_page=None):
+        per_page = per_page or PER_PAGE
+        requested = self.criteria.get("page") or 1
+        # The results the page asked for, which a search may find while counting options.
+        self.requested_window = ((requested - 1) * per_page, requested * per_page)
         facets, total = self.facet_counts()
         results = OrderedResults(self, total)
-        paginator = Paginator(results, per_page or PER_PAGE, allow_empty_first_page=True)
-        requested = self.criteria.get("page") or 1
+        paginator = Paginator(results, per_page, allow_empty_first_page=True)
         message = ""
         if requested > paginator.num_pages:
             if results.capped:
@@ -360,8 +364,8 @@ class PlaceSearch(DirectorySearch):
             cursor.execute(f"SELECT COUNT(*) FROM ({sql} LIMIT %s) c", [*params, limit])
             return cursor.fetchone()[0]
 
-    def ids_in_order(self, start, stop):
-        sql, params = self.results_sql()
+    def order_by(self):
+        """SQL and parameters ordering rows of (provider_id, distance, name, last_verified) as requested."""
         fresh_first = "CASE WHEN last_verified >= %s THEN 0 ELSE 1 END"
         orders = {
             "distance": f"{fresh_first}, distance IS NULL, distance, name, provider_id",
@@ -370,10 +374,18 @@ class PlaceSearch(DirectorySearch):
             "recent": "last_verified IS NULL, last_verified DESC, name, provider_id",
         }
         sort = self.criteria["sort"]
-        order_params = [] if sort == "recent" else [stale_cutoff().isoformat()]
+        return orders[sort], [] if sort == "recent" else [stale_cutoff().isoformat()]
+
+    def ids_in_order(self, start, stop):
+        found = getattr(self, "found_page", None)
+        # The paginator ends the last page at the last result, inside the window asked for.
+        if found and found[0][0] == start and stop <= found[0][1]:
+            return found[1][: stop - start]
+        sql, params = self.results_sql()
+        order, order_params = self.order_by()
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT provider_id FROM ({sql}) r ORDER BY {orders[sort]} LIMIT %s OFFSET %s",
+                f"SELECT provider_id FROM ({sql}) r ORDER BY {order} LIMIT %s OFFSET %s",
                 [*params, *order_params, stop - start, start],
             )
             return [row[0] for row in cursor.fetchall()]
@@ -401,33 +413,44 @@ class PlaceSearch(DirectorySearch):
             # telehealth is ticked: they count for that option alone, so their facets need no unpacking.
             condition += " AND a.distance IS NOT NULL"
             is_result += " AND a.distance IS NOT NULL"
-            licensed_only = f"UNION ALL SELECT %s, COUNT(*) FROM a WHERE a.distance IS NULL AND {misses} = 0 "
+            licensed_only = f"UNION ALL SELECT %s, COUNT(*), 0 FROM a WHERE a.distance IS NULL AND {misses} = 0 "
+        order, order_params = self.order_by()
+        start, stop = self.requested_window
         # Materialised in turn: the entries in reach (no more than one past the limit), then each provider's
-        # misses once, before any facet list is unpacked.
+        # misses once, before any facet list is unpacked. The requested page comes along (key -3, with its
+        # position), so the page needs no second pass over the area.
+        group = (
+            "SELECT provider_id, MIN(distance) AS distance, MAX(facets) AS facets, MIN(name) AS name, "
+            "MAX(last_verified) AS last_verified FROM r GROUP BY provider_id"
+        )
         sql = (
             f"WITH r AS MATERIALIZED ({entries} LIMIT %s), "
-            f"a AS MATERIALIZED (SELECT {', '.join(['g.distance', 'g.facets', *columns])} FROM "
-            "(SELECT provider_id, MIN(distance) AS distance, MAX(facets) AS facets FROM r GROUP BY provider_id) g "
+            f"a AS MATERIALIZED (SELECT {', '.join(['g.*', *columns])} FROM ({group}) g "
             "WHERE (SELECT COUNT(*) FROM r) <= %s), "
             # A provider missing two wanted filters or more counts for nothing: its facets stay packed.
             f"counted AS (SELECT {self.element_key} AS key, COUNT(*) AS number "
             f"FROM (SELECT * FROM a WHERE {misses} <= 1) a, {self.elements('a.facets')} "
             f"WHERE {condition} GROUP BY 1) "
-            f"SELECT key, number FROM counted {licensed_only}"
-            "UNION ALL SELECT -1, COUNT(*) FROM r "
-            f"UNION ALL SELECT -2, COUNT(*) FROM a WHERE {is_result}"
+            f"SELECT key, number, 0 FROM counted {licensed_only}"
+            "UNION ALL SELECT -1, COUNT(*), 0 FROM r "
+            f"UNION ALL SELECT -2, COUNT(*), 0 FROM a WHERE {is_result} "
+            f"UNION ALL SELECT * FROM (SELECT -3, provider_id, ROW_NUMBER() OVER (ORDER BY {order}) FROM a "
+            f"WHERE {is_result} ORDER BY {order} LIMIT %s OFFSET %s) page"
         )
         all_params = [*params, FACET_LIMIT + 1, *column_params, FACET_LIMIT, *condition_params]
         if licensed_only:
             all_params.append(facet_key("telehealth", FACET_YES))
+        all_params += [*order_params, *order_params, stop - start, start]
         with connection.cursor() as cursor:
             cursor.execute(sql, all_params)
             rows = cursor.fetchall()
         numbers = Counter()
-        for key, number in rows:
+        for key, number, _ in rows:
             numbers[key] += number
         if numbers[-1] > FACET_LIMIT:
             return None, None
+        page = sorted((position, number) for key, number, position in rows if key == -3)
+        self.found_page = (self.requested_window, [provider_id for _, provider_id in page])
         options = [(*facet_of_key(key), number) for key, number in numbers.items() if key >= 0]
         return self.counts_by_option(options), numbers[-2]
 

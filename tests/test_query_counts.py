@@ -31,8 +31,9 @@ PAGES = {
     # counts the results when the area is too large to count options in; one more when a page runs from
     # recently verified listings into older ones.
     "/directory/": 6,
-    "/directory/?near=10001&radius=100": 6,
-    "/directory/?near=90012&radius=100&sort=distance&telehealth=1&therapy=dbt": 6,
+    # At a place the page's ids come with the option counts, in the same query.
+    "/directory/?near=10001&radius=100": 5,
+    "/directory/?near=90012&radius=100&sort=distance&telehealth=1&therapy=dbt": 5,
     "/directory/?q=Harbor&sort=name": 7,  # and which issues each word names
     "/directory/?level=intensive-outpatient&payment=medicaid&accepting=1": 6,
 }
