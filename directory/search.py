@@ -399,45 +399,44 @@ class PlaceSearch(DirectorySearch):
             columns.append(f"CASE WHEN {self.has_key('g.facets')} THEN 0 ELSE 1 END AS m{index}")
             column_params.append(key)
         misses = " + ".join(f"a.m{index}" for index in range(len(wanted))) or "0"
-        # A provider counts for an option of a wanted filter when it misses no other wanted filter, and for
-        # any other option when it misses none at all.
-        facet_code = f"({self.element_key} / %s)"
-        misses_but_own = " ".join(f"WHEN %s THEN {misses} - a.m{index}" for index in range(len(wanted)))
-        condition = f"(CASE {facet_code} {misses_but_own} ELSE {misses} END) = 0"
-        condition_params = [KEY_BASE, *(FACET_CODES[name] for name, _ in wanted)]
-        if not wanted:
-            condition, condition_params = "1 = 1", []
+        # Of a provider that misses one wanted filter, that filter's facet code (0 when it misses none).
+        missed_code = " + ".join(f"a.m{index} * {FACET_CODES[name]}" for index, (name, _) in enumerate(wanted)) or "0"
+        # A provider that misses no wanted filter counts for every option it has; one that misses exactly one
+        # counts only for that filter's options; one that misses more counts for none, and stays packed.
+        near = ""
         is_result, licensed_only = f"{misses} = 0", ""
         if "telehealth" not in self.wanted:
             # Providers in reach only online (licensed in the state, no location near) would appear only once
             # telehealth is ticked: they count for that option alone, so their facets need no unpacking.
-            condition += " AND a.distance IS NOT NULL"
-            is_result += " AND a.distance IS NOT NULL"
+            near = " AND a.distance IS NOT NULL"
+            is_result += near
             licensed_only = f"UNION ALL SELECT %s, COUNT(*), 0 FROM a WHERE a.distance IS NULL AND {misses} = 0 "
+        key, elements = self.element_key, self.elements("a.facets")
+        counted = f"SELECT {key} AS key, COUNT(*) AS number FROM a, {elements} WHERE {misses} = 0{near} GROUP BY 1"
+        counted_params = []
+        if wanted:
+            counted += (
+                f" UNION ALL SELECT {key}, COUNT(*) FROM a, {elements} "
+                f"WHERE {misses} = 1{near} AND {key} / %s = {missed_code} GROUP BY 1"
+            )
+            counted_params.append(KEY_BASE)
         order, order_params = self.order_by()
         start, stop = self.requested_window
-        # Materialised in turn: the entries in reach (no more than one past the limit), then each provider's
-        # misses once, before any facet list is unpacked. The requested page comes along (key -3, with its
-        # position), so the page needs no second pass over the area.
-        group = (
-            "SELECT provider_id, MIN(distance) AS distance, MAX(facets) AS facets, MIN(name) AS name, "
-            "MAX(last_verified) AS last_verified FROM r GROUP BY provider_id"
-        )
+        # Materialised in turn: the entries in reach (no more than one past the limit), then each provider
+        # once with its misses, before any facet list is unpacked. The requested page comes along (key -3,
+        # with its position), so the page needs no second pass over the area.
         sql = (
             f"WITH r AS MATERIALIZED ({entries} LIMIT %s), "
-            f"a AS MATERIALIZED (SELECT {', '.join(['g.*', *columns])} FROM ({group}) g "
+            f"a AS MATERIALIZED (SELECT {', '.join(['g.*', *columns])} FROM ({self.one_per_provider('r')}) g "
             "WHERE (SELECT COUNT(*) FROM r) <= %s), "
-            # A provider missing two wanted filters or more counts for nothing: its facets stay packed.
-            f"counted AS (SELECT {self.element_key} AS key, COUNT(*) AS number "
-            f"FROM (SELECT * FROM a WHERE {misses} <= 1) a, {self.elements('a.facets')} "
-            f"WHERE {condition} GROUP BY 1) "
+            f"counted AS ({counted}) "
             f"SELECT key, number, 0 FROM counted {licensed_only}"
             "UNION ALL SELECT -1, COUNT(*), 0 FROM r "
             f"UNION ALL SELECT -2, COUNT(*), 0 FROM a WHERE {is_result} "
             f"UNION ALL SELECT * FROM (SELECT -3, provider_id, ROW_NUMBER() OVER (ORDER BY {order}) FROM a "
             f"WHERE {is_result} ORDER BY {order} LIMIT %s OFFSET %s) page"
         )
-        all_params = [*params, FACET_LIMIT + 1, *column_params, FACET_LIMIT, *condition_params]
+        all_params = [*params, FACET_LIMIT + 1, *column_params, FACET_LIMIT, *counted_params]
         if licensed_only:
             all_params.append(facet_key("telehealth", FACET_YES))
         all_params += [*order_params, *order_params, stop - start, start]
@@ -453,6 +452,13 @@ class PlaceSearch(DirectorySearch):
         self.found_page = (self.requested_window, [provider_id for _, provider_id in page])
         options = [(*facet_of_key(key), number) for key, number in numbers.items() if key >= 0]
         return self.counts_by_option(options), numbers[-2]
+
+    def one_per_provider(self, rows):
+        """SQL keeping, of each provider's entries in `rows`, the nearest (all carry the same facets and name)."""
+        if self.postgresql:
+            return f"SELECT DISTINCT ON (provider_id) * FROM {rows} ORDER BY provider_id, distance"
+        # SQLite takes the other columns of a MIN() query from the row holding the minimum.
+        return f"SELECT provider_id, MIN(distance) AS distance, facets, name, last_verified FROM {rows} GROUP BY 1"
 
     @property
     def element_key(self):
