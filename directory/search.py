@@ -310,6 +310,7 @@ class PlaceSearch(DirectorySearch):
         super().__init__(criteria, term_ids)
         self.wanted_keys = {name: facet_key(name, value) for name, value in self.wanted.items()}
         self.postgresql = connection.vendor == "postgresql"
+        self.found_page = None  # ((start, stop), ids): the requested page, when the option counts found it
 
     def has_key(self, column):
         """SQL true when the facet list in `column` holds the key given as its one parameter."""
@@ -350,13 +351,9 @@ class PlaceSearch(DirectorySearch):
         return sql, all_params
 
     def results_sql(self):
-        """SQL and parameters for one row per result: (provider_id, distance, name, last_verified)."""
+        """SQL and parameters for one row per result: (provider_id, distance, facets, name, last_verified)."""
         entries, params = self.entries(licensed="telehealth" in self.wanted, filtered=True)
-        sql = (
-            "SELECT provider_id, MIN(distance) AS distance, MIN(name) AS name, MAX(last_verified) AS last_verified "
-            f"FROM ({entries}) r GROUP BY provider_id"
-        )
-        return sql, params
+        return self.one_per_provider(f"({entries}) r"), params
 
     def count_results(self, limit):
         sql, params = self.results_sql()
@@ -377,10 +374,9 @@ class PlaceSearch(DirectorySearch):
         return orders[sort], [] if sort == "recent" else [stale_cutoff().isoformat()]
 
     def ids_in_order(self, start, stop):
-        found = getattr(self, "found_page", None)
         # The paginator ends the last page at the last result, inside the window asked for.
-        if found and found[0][0] == start and stop <= found[0][1]:
-            return found[1][: stop - start]
+        if self.found_page and self.found_page[0][0] == start and stop <= self.found_page[0][1]:
+            return self.found_page[1][: stop - start]
         sql, params = self.results_sql()
         order, order_params = self.order_by()
         with connection.cursor() as cursor:
@@ -454,7 +450,8 @@ class PlaceSearch(DirectorySearch):
         return self.counts_by_option(options), numbers[-2]
 
     def one_per_provider(self, rows):
-        """SQL keeping, of each provider's entries in `rows`, the nearest (all carry the same facets and name)."""
+        """SQL keeping, of each provider's entries in `rows`, the nearest (all carry the same facets and name):
+        (provider_id, distance, facets, name, last_verified)."""
         if self.postgresql:
             return f"SELECT DISTINCT ON (provider_id) * FROM {rows} ORDER BY provider_id, distance"
         # SQLite takes the other columns of a MIN() query from the row holding the minimum.
