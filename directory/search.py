@@ -407,13 +407,13 @@ class PlaceSearch(DirectorySearch):
             near = " AND a.distance IS NOT NULL"
             is_result += near
             licensed_only = f"UNION ALL SELECT %s, COUNT(*), 0 FROM a WHERE a.distance IS NULL AND {misses} = 0 "
-        key, elements = self.element_key, self.elements("a.facets")
-        counted = f"SELECT {key} AS key, COUNT(*) AS number FROM a, {elements} WHERE {misses} = 0{near} GROUP BY 1"
+        element, elements = self.element_key, self.elements("a.facets")
+        counted = f"SELECT {element} AS key, COUNT(*) AS number FROM a, {elements} WHERE {misses} = 0{near} GROUP BY 1"
         counted_params = []
         if wanted:
             counted += (
-                f" UNION ALL SELECT {key}, COUNT(*) FROM a, {elements} "
-                f"WHERE {misses} = 1{near} AND {key} / %s = {missed_code} GROUP BY 1"
+                f" UNION ALL SELECT {element}, COUNT(*) FROM a, {elements} "
+                f"WHERE {misses} = 1{near} AND {element} / %s = {missed_code} GROUP BY 1"
             )
             counted_params.append(KEY_BASE)
         order, order_params = self.order_by()
@@ -439,12 +439,13 @@ class PlaceSearch(DirectorySearch):
         with connection.cursor() as cursor:
             cursor.execute(sql, all_params)
             rows = cursor.fetchall()
+        page = sorted((position, provider_id) for key, provider_id, position in rows if key == -3)
         numbers = Counter()
         for key, number, _ in rows:
-            numbers[key] += number
+            if key != -3:
+                numbers[key] += number  # the telehealth option may come in two parts
         if numbers[-1] > FACET_LIMIT:
             return None, None
-        page = sorted((position, number) for key, number, position in rows if key == -3)
         self.found_page = (self.requested_window, [provider_id for _, provider_id in page])
         options = [(*facet_of_key(key), number) for key, number in numbers.items() if key >= 0]
         return self.counts_by_option(options), numbers[-2]

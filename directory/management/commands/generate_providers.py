@@ -91,11 +91,12 @@ class Command(BaseCommand):
                 write_rows(ProviderFacet._meta.db_table, ["provider_id", "name", "value"], facets(rows, relations))
                 bar.update(len(ids))
             if count:
+                facet_table = ProviderFacet._meta.db_table
                 if connection.vendor == "postgresql":
                     # Without statistics on the new rows the planner takes the tables for nearly empty and
                     # joins them by nested loops over unindexed rows: minutes instead of seconds.
                     with connection.cursor() as cursor:
-                        cursor.execute(f"ANALYZE {', '.join(tables[:3])}")
+                        cursor.execute(f"ANALYZE {Provider._meta.db_table}, {Location._meta.db_table}, {facet_table}")
                 # From the facet rows just written, in one pass over all of them.
                 new_ids = f"SELECT id FROM {Provider._meta.db_table} WHERE id BETWEEN %s AND %s"
                 write_search_entries(new_ids, [first_id, ids[-1]])
