@@ -324,8 +324,39 @@ class PlaceSearch(DirectorySearch):
         `licensed`: with the entries of telehealth providers licensed in the place's state (distance NULL).
         `filtered`: only entries whose provider has every wanted facet.
         """
-        place, table = self.place, SearchEntry._meta.db_table
+        sql, params = self.near_entries(filtered)
+        if licensed:
+            licensed_sql, licensed_params = self.licensed_entries(filtered)
+            sql, params = f"{sql} UNION ALL {licensed_sql}", [*params, *licensed_params]
+        return sql, params
+
+    def near_entries(self, filtered=False):
+        """As entries(), for the entries within the radius alone."""
+        place = self.place
         distance = GreatCircleMiles(place.latitude, place.longitude).sql("e.latitude", "e.longitude", connection)
+        min_lat, max_lat, min_lng, max_lng = bounding_box(place.latitude, place.longitude, self.miles)
+        conditions, params = self.entry_conditions(filtered)
+        sql = (
+            f"SELECT {self.entry_columns(distance)} FROM {SearchEntry._meta.db_table} e "
+            f"WHERE e.latitude BETWEEN %s AND %s AND e.longitude BETWEEN %s AND %s AND {distance} <= %s{conditions}"
+        )
+        return sql, [min_lat, max_lat, min_lng, max_lng, self.miles, *params]
+
+    def licensed_entries(self, filtered=False):
+        """As entries(), for the entries of the telehealth providers licensed in the place's state alone."""
+        conditions, params = self.entry_conditions(filtered)
+        sql = (
+            f"SELECT {self.entry_columns('NULL')} FROM {SearchEntry._meta.db_table} e "
+            f"WHERE e.licensed_state = %s{conditions}"
+        )
+        return sql, [self.place.state, *params]
+
+    @staticmethod
+    def entry_columns(distance):
+        return f"e.provider_id, {distance} AS distance, e.facets, e.name, e.last_verified"
+
+    def entry_conditions(self, filtered):
+        """SQL (after WHERE, each starting with AND) and parameters: the keyword and, if `filtered`, the filters."""
         conditions, params = "", []
         if self.criteria.get("q"):
             keyword_sql, keyword_params = (
@@ -337,18 +368,7 @@ class PlaceSearch(DirectorySearch):
             for key in self.wanted_keys.values():
                 conditions += f" AND {self.has_key('e.facets')}"
                 params.append(key)
-        columns = "e.provider_id, {distance} AS distance, e.facets, e.name, e.last_verified"
-        min_lat, max_lat, min_lng, max_lng = bounding_box(place.latitude, place.longitude, self.miles)
-        sql = (
-            f"SELECT {columns.format(distance=distance)} FROM {table} e "
-            f"WHERE e.latitude BETWEEN %s AND %s AND e.longitude BETWEEN %s AND %s AND {distance} <= %s{conditions}"
-        )
-        all_params = [min_lat, max_lat, min_lng, max_lng, self.miles, *params]
-        if licensed:
-            licensed_sql = f"SELECT {columns.format(distance='NULL')} FROM {table} e WHERE e.licensed_state = %s"
-            sql += f" UNION ALL {licensed_sql}{conditions}"
-            all_params += [place.state, *params]
-        return sql, all_params
+        return conditions, params
 
     def results_sql(self):
         """SQL and parameters for one row per result: (provider_id, distance, facets, name, last_verified)."""
@@ -387,35 +407,34 @@ class PlaceSearch(DirectorySearch):
             return [row[0] for row in cursor.fetchall()]
 
     def facet_counts(self):
-        """As DirectorySearch.facet_counts, over the entries in reach; skipped past FACET_LIMIT entries."""
-        entries, params = self.entries()
+        """As DirectorySearch.facet_counts, over the entries in reach; skipped past FACET_LIMIT entries.
+
+        Without telehealth asked for, the entries in reach are those within the radius: providers licensed
+        in the state but with no location near would appear only once telehealth is ticked, so they count
+        for that option alone, from the state's entries without their facets being unpacked.
+        """
+        telehealth = "telehealth" in self.wanted
+        entries, params = self.entries(licensed=telehealth)
         wanted = list(self.wanted_keys.items())
         columns, column_params = [], []
         for index, (_, key) in enumerate(wanted):
             columns.append(f"CASE WHEN {self.has_key('g.facets')} THEN 0 ELSE 1 END AS m{index}")
             column_params.append(key)
-        misses = " + ".join(f"a.m{index}" for index in range(len(wanted))) or "0"
+        misses = " + ".join(f"m{index}" for index in range(len(wanted))) or "0"
         # Of a provider that misses one wanted filter, that filter's facet code (0 when it misses none).
-        missed_code = " + ".join(f"a.m{index} * {FACET_CODES[name]}" for index, (name, _) in enumerate(wanted)) or "0"
+        missed_code = " + ".join(f"m{index} * {FACET_CODES[name]}" for index, (name, _) in enumerate(wanted)) or "0"
         # A provider that misses no wanted filter counts for every option it has; one that misses exactly one
         # counts only for that filter's options; one that misses more counts for none, and stays packed.
-        near = ""
-        is_result, licensed_only = f"{misses} = 0", ""
-        if "telehealth" not in self.wanted:
-            # Providers in reach only online (licensed in the state, no location near) would appear only once
-            # telehealth is ticked: they count for that option alone, so their facets need no unpacking.
-            near = " AND a.distance IS NOT NULL"
-            is_result += near
-            licensed_only = f"UNION ALL SELECT %s, COUNT(*), 0 FROM a WHERE a.distance IS NULL AND {misses} = 0 "
-        element, elements = self.element_key, self.elements("a.facets")
-        counted = f"SELECT {element} AS key, COUNT(*) AS number FROM a, {elements} WHERE {misses} = 0{near} GROUP BY 1"
-        counted_params = []
-        if wanted:
-            counted += (
-                f" UNION ALL SELECT {element}, COUNT(*) FROM a, {elements} "
-                f"WHERE {misses} = 1{near} AND {element} / %s = {missed_code} GROUP BY 1"
+        keys = self.elements(f"{misses} AS misses, {missed_code} AS code", f"{misses} <= 1")
+        counted = f"SELECT key, COUNT(*) AS number FROM {keys} WHERE misses = 0 OR key / %s = code GROUP BY 1"
+        licensed_only, licensed_params = "", []
+        if not telehealth:
+            licensed, licensed_params = self.licensed_entries(filtered=True)
+            licensed_only = (
+                f"UNION ALL SELECT %s, COUNT(*), 0 FROM ({licensed}) l WHERE (SELECT COUNT(*) FROM r) <= %s "
+                "AND NOT EXISTS (SELECT 1 FROM r WHERE r.provider_id = l.provider_id) "
             )
-            counted_params.append(KEY_BASE)
+            licensed_params = [facet_key("telehealth", FACET_YES), *licensed_params, FACET_LIMIT]
         order, order_params = self.order_by()
         start, stop = self.requested_window
         # Materialised in turn: the entries in reach (no more than one past the limit), then each provider
@@ -428,14 +447,14 @@ class PlaceSearch(DirectorySearch):
             f"counted AS ({counted}) "
             f"SELECT key, number, 0 FROM counted {licensed_only}"
             "UNION ALL SELECT -1, COUNT(*), 0 FROM r "
-            f"UNION ALL SELECT -2, COUNT(*), 0 FROM a WHERE {is_result} "
-            f"UNION ALL SELECT * FROM (SELECT -3, provider_id, ROW_NUMBER() OVER (ORDER BY {order}) FROM a "
-            f"WHERE {is_result} ORDER BY {order} LIMIT %s OFFSET %s) page"
+            f"UNION ALL SELECT -2, COUNT(*), 0 FROM a WHERE {misses} = 0 "
+            f"UNION ALL SELECT -3, provider_id, ROW_NUMBER() OVER (ORDER BY {order}) "
+            f"FROM (SELECT * FROM a WHERE {misses} = 0 ORDER BY {order} LIMIT %s OFFSET %s) page"
         )
-        all_params = [*params, FACET_LIMIT + 1, *column_params, FACET_LIMIT, *counted_params]
-        if licensed_only:
-            all_params.append(facet_key("telehealth", FACET_YES))
-        all_params += [*order_params, *order_params, stop - start, start]
+        all_params = [
+            *params, FACET_LIMIT + 1, *column_params, FACET_LIMIT, KEY_BASE, *licensed_params,
+            *order_params, *order_params, stop - start, start,
+        ]
         with connection.cursor() as cursor:
             cursor.execute(sql, all_params)
             rows = cursor.fetchall()
@@ -458,13 +477,13 @@ class PlaceSearch(DirectorySearch):
         # SQLite takes the other columns of a MIN() query from the row holding the minimum.
         return f"SELECT provider_id, MIN(distance) AS distance, facets, name, last_verified FROM {rows} GROUP BY 1"
 
-    @property
-    def element_key(self):
-        return "f.key" if self.postgresql else "f.value"
-
-    def elements(self, column):
-        """SQL for a table of the keys in a facet list, one row each, as `f`."""
-        return f"UNNEST({column}) AS f(key)" if self.postgresql else f"JSON_EACH({column}) AS f"
+    def elements(self, columns, condition):
+        """SQL for a table `u` of the keys in the facet lists of `a`'s rows meeting `condition`, one row each
+        (`key`), beside `columns` of the row they come from."""
+        if self.postgresql:
+            # In the select list, not as a lateral function scan, which would buffer each row's keys.
+            return f"(SELECT UNNEST(facets) AS key, {columns} FROM a WHERE {condition}) u"
+        return f"(SELECT f.value AS key, {columns} FROM a, JSON_EACH(a.facets) AS f WHERE {condition}) u"
 
 
 def search_for(criteria, term_ids=None):
