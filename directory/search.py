@@ -452,8 +452,16 @@ class PlaceSearch(DirectorySearch):
             f"FROM (SELECT * FROM a WHERE {misses} = 0 ORDER BY {order} LIMIT %s OFFSET %s) page"
         )
         all_params = [
-            *params, FACET_LIMIT + 1, *column_params, FACET_LIMIT, KEY_BASE, *licensed_params,
-            *order_params, *order_params, stop - start, start,
+            *params,
+            FACET_LIMIT + 1,
+            *column_params,
+            FACET_LIMIT,
+            KEY_BASE,
+            *licensed_params,
+            *order_params,
+            *order_params,
+            stop - start,
+            start,
         ]
         with connection.cursor() as cursor:
             cursor.execute(sql, all_params)
