@@ -9,6 +9,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q
@@ -93,12 +95,26 @@ class OrderedResults:
         return result_cards(self.search.ids_in_order(window.start, window.stop))
 
 
+def published_beyond_facet_limit(content_version=None):
+    """Whether more than FACET_LIMIT providers are published: kept in the shared cache under the site's
+    content version (which publishing, hiding or deleting a provider bumps), so a search over the whole
+    directory need not find out again each time that it is too large to count its options."""
+    key = f"directory:published-beyond:{FACET_LIMIT}:{content_version}"
+    beyond = cache.get(key) if content_version else None
+    if beyond is None:
+        beyond = Provider.objects.published().order_by()[: FACET_LIMIT + 1].count() > FACET_LIMIT
+        if content_version:
+            cache.set(key, beyond, settings.PAGE_CACHE_SECONDS)
+    return beyond
+
+
 class DirectorySearch:
-    def __init__(self, criteria, term_ids=None):
+    def __init__(self, criteria, term_ids=None, content_version=None):
         self.criteria = criteria
         self.place = criteria.get("place")
         self.miles = criteria.get("radius") or 25
         self.term_ids = term_ids or {}
+        self.content_version = content_version
         self.wanted = self.wanted_facets()
         self.requested_window = (0, PER_PAGE)  # run() sets the page's
 
@@ -183,8 +199,11 @@ class DirectorySearch:
         An option's count is the results the search would give with that option chosen instead. One query:
         a provider in the area that misses no wanted filter counts for every value it has, and is a result;
         one that misses exactly one counts only for that filter's values. The same query finds how large
-        the area is first, and does no more when it holds over FACET_LIMIT providers.
+        the area is first, and does no more when it holds over FACET_LIMIT providers. Without a place or a
+        keyword the area is the whole directory, whose size is known already.
         """
+        if self.place is None and not self.criteria.get("q") and published_beyond_facet_limit(self.content_version):
+            return None, None
         area_sql, area_params = self.area().order_by().values("id")[: FACET_LIMIT + 1].query.sql_with_params()
         facets = ProviderFacet._meta.db_table
         wanted = list(self.wanted.items())
@@ -306,8 +325,8 @@ class PlaceSearch(DirectorySearch):
     alone, never touching a provider or facet row. Results are the same as DirectorySearch's.
     """
 
-    def __init__(self, criteria, term_ids=None):
-        super().__init__(criteria, term_ids)
+    def __init__(self, criteria, term_ids=None, content_version=None):
+        super().__init__(criteria, term_ids, content_version)
         self.wanted_keys = {name: facet_key(name, value) for name, value in self.wanted.items()}
         self.postgresql = connection.vendor == "postgresql"
         self.found_page = None  # ((start, stop), ids): the requested page, when the option counts found it
@@ -494,6 +513,6 @@ class PlaceSearch(DirectorySearch):
         return f"(SELECT f.value AS key, {columns} FROM a, JSON_EACH(a.facets) AS f WHERE {condition}) u"
 
 
-def search_for(criteria, term_ids=None):
+def search_for(criteria, term_ids=None, content_version=None):
     """The directory search for these criteria: from the search entries when there is a place."""
-    return (PlaceSearch if criteria.get("place") else DirectorySearch)(criteria, term_ids)
+    return (PlaceSearch if criteria.get("place") else DirectorySearch)(criteria, term_ids, content_version)

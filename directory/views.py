@@ -25,11 +25,12 @@ DATABASE_DOWN_MESSAGE = (
 
 
 def search(request):
-    form = DirectorySearchForm(request.GET or None, content_version=content_version(request))
+    version = content_version(request)
+    form = DirectorySearchForm(request.GET or None, content_version=version)
     if form.is_bound:
         form.is_valid()
     criteria = form.criteria() if form.is_bound else {"place": None, "radius": 25, "sort": "name", "page": 1}
-    outcome = search_for(criteria, term_ids=form.term_ids).run()
+    outcome = search_for(criteria, term_ids=form.term_ids, content_version=version).run()
     context = {
         "form": form,
         "criteria": criteria,

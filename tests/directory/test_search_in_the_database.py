@@ -6,10 +6,12 @@ import math
 import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, connection
+from django.test.utils import CaptureQueriesContext
 
 from directory import search as search_module
 from directory.geo import great_circle_miles, locate
 from directory.models import Provider, ProviderFacet, Specialty, stale_cutoff
+from pagecache.version import bump_content_version
 
 pytestmark = pytest.mark.django_db
 
@@ -109,6 +111,21 @@ def test_option_counts_are_left_out_when_the_area_is_too_large_to_count(client, 
     html = client.get("/directory/", {"age": "teens"}).content.decode()
     assert "Add a place or a keyword to see how many listings match each option" in html
     assert ">Dialectical behavior therapy (DBT)</option>" in html
+
+
+def test_a_search_of_the_whole_directory_past_the_limit_skips_counting_once_it_knows(client, monkeypatch):
+    monkeypatch.setattr(search_module, "FACET_LIMIT", 3)
+    client.get("/directory/", {"age": "teens"})
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/directory/", {"level": "outpatient"}).content.decode()
+    assert "Add a place or a keyword to see how many listings match each option" in html
+    assert not [query for query in queries if "MATERIALIZED" in query["sql"]]
+    Provider.objects.published().exclude(pk__in=Provider.objects.published().values("pk")[:2]).update(
+        status=Provider.Status.HIDDEN
+    )
+    bump_content_version()
+    html = client.get("/directory/", {"age": "teens"}).content.decode()
+    assert "Add a place or a keyword to see how many listings match each option" not in html
 
 
 def facet_rows():
