@@ -12,7 +12,7 @@ from pagecache.version import content_version
 from .decorators import same_origin_post
 from .forms import DirectorySearchForm, ProblemReportForm, SuggestionForm
 from .models import Provider
-from .presenters import SELECT_FILTERS, filter_fields, provider_json_ld
+from .presenters import SELECT_FILTERS, cards_for, filter_fields, provider_json_ld
 from .search import search_for
 from .services import accept_submission
 
@@ -36,6 +36,7 @@ def search(request):
         "criteria": criteria,
         "outcome": outcome,
         "providers": outcome.page.object_list,
+        "cards": cards_for(outcome.page.object_list),
         "filters": filter_fields(form, outcome.facets),
         "active_filter_count": sum(1 for name in SELECT_FILTERS if criteria.get(name)),
         "more_filters_open": "sort" in request.GET
