@@ -3,13 +3,12 @@ import re
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Div, Field, Layout, Submit
 from django import forms
-from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from content.forms import clean_text, query_field
 from content.models import Page
+from pagecache.version import cached_for_version
 
 from .geo import locate
 from .models import AGE_CHOICES, PAYMENT_CHOICES, Insurer, Language, ProblemReport, Specialty, Suggestion
@@ -72,21 +71,19 @@ def menu_terms(content_version=None):
     Read from the shared cache under the site's content version, which every edit of a page or term
     bumps: five queries saved on each search, and never a stale menu.
     """
-    key = f"directory:menu-terms:{content_version}"
-    terms = cache.get(key) if content_version else None
-    if terms is None:
-        pages = Page.objects.published().in_language("en")
-        queries = {
-            "level": pages.filter(kind=Page.Kind.LEVEL, level_facts__isnull=False).values_list("slug", "title", "pk"),
-            "therapy": pages.filter(kind=Page.Kind.THERAPY).values_list("slug", "title", "pk"),
-            "issue": Specialty.objects.values_list("slug", "name", "pk"),
-            "insurance": Insurer.objects.values_list("slug", "name", "pk"),
-            "language": Language.objects.values_list("slug", "name", "pk"),
-        }
-        terms = {name: list(rows) for name, rows in queries.items()}
-        if content_version:
-            cache.set(key, terms, settings.PAGE_CACHE_SECONDS)
-    return terms
+    return cached_for_version("directory:menu-terms", content_version, read_menu_terms)
+
+
+def read_menu_terms():
+    pages = Page.objects.published().in_language("en")
+    queries = {
+        "level": pages.filter(kind=Page.Kind.LEVEL, level_facts__isnull=False).values_list("slug", "title", "pk"),
+        "therapy": pages.filter(kind=Page.Kind.THERAPY).values_list("slug", "title", "pk"),
+        "issue": Specialty.objects.values_list("slug", "name", "pk"),
+        "insurance": Insurer.objects.values_list("slug", "name", "pk"),
+        "language": Language.objects.values_list("slug", "name", "pk"),
+    }
+    return {name: list(rows) for name, rows in queries.items()}
 
 
 class DirectorySearchForm(forms.Form):

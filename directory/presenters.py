@@ -7,8 +7,6 @@ from django.utils.translation import gettext, ngettext
 
 from content.presenters import json_ld
 
-from .models import stale_cutoff
-
 
 def provider_json_ld(provider, request):
     """schema.org data for search engines, safe to place inside <script type="application/ld+json">."""
@@ -78,11 +76,10 @@ def cards_for(providers):
     A page of results has ten cards, each of some twenty facts: worked out here, the template's nodes and
     filters no longer run for each fact of each card, which made the cards half of the page's rendering.
     """
-    cutoff = stale_cutoff()
-    return [result_card(provider, cutoff) for provider in providers]
+    return [result_card(provider) for provider in providers]
 
 
-def result_card(provider, cutoff):
+def result_card(provider):
     card = provider.card
     return {
         "url": provider.get_absolute_url(),
@@ -98,7 +95,7 @@ def result_card(provider, cutoff):
         "levels": ", ".join(card["levels"]),
         "therapies": ", ".join(card["therapies"]),
         "payment": payment(provider),
-        "stale": provider.last_verified is None or provider.last_verified < cutoff,
+        "stale": provider.is_stale,
         "verified": date_format(provider.last_verified, "F j, Y") if provider.last_verified else "",
     }
 

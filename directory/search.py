@@ -9,11 +9,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.conf import settings
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q
+
+from pagecache.version import cached_for_version
 
 from .cards import result_cards
 from .geo import GreatCircleMiles, bounding_box, great_circle_miles
@@ -96,16 +96,14 @@ class OrderedResults:
 
 
 def published_beyond_facet_limit(content_version=None):
-    """Whether more than FACET_LIMIT providers are published: kept in the shared cache under the site's
-    content version (which publishing, hiding or deleting a provider bumps), so a search over the whole
-    directory need not find out again each time that it is too large to count its options."""
-    key = f"directory:published-beyond:{FACET_LIMIT}:{content_version}"
-    beyond = cache.get(key) if content_version else None
-    if beyond is None:
-        beyond = Provider.objects.published().order_by()[: FACET_LIMIT + 1].count() > FACET_LIMIT
-        if content_version:
-            cache.set(key, beyond, settings.PAGE_CACHE_SECONDS)
-    return beyond
+    """Whether more than FACET_LIMIT providers are published: kept under the site's content version (which
+    publishing, hiding or deleting a provider bumps), so a search over the whole directory need not find out
+    again each time that it is too large to count its options."""
+    return cached_for_version(
+        f"directory:published-beyond:{FACET_LIMIT}",
+        content_version,
+        lambda: Provider.objects.published().order_by()[: FACET_LIMIT + 1].count() > FACET_LIMIT,
+    )
 
 
 class DirectorySearch:

@@ -18,6 +18,7 @@ import uuid
 import weakref
 from functools import partial
 
+from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
@@ -64,6 +65,20 @@ def content_version(request=None):
         # A hanging Redis costs a timeout per call: after one failure, leave it alone for a few seconds.
         _cache_unavailable_until[cache] = time.monotonic() + RETRY_CACHE_AFTER_SECONDS
     return version
+
+
+def cached_for_version(name, version, compute):
+    """compute(), kept in the default cache under `name` for this content version, so it is worked out once
+    per version rather than on every request; without a version (neither the cache nor the database
+    answered), worked out afresh. A failing Redis answers as a miss (IGNORE_EXCEPTIONS in settings)."""
+    if version is None:
+        return compute()
+    cache, key = caches["default"], f"{name}:{version}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, settings.PAGE_CACHE_SECONDS)
+    return value
 
 
 def bump_content_version(**signal_kwargs):
