@@ -201,7 +201,7 @@ class DirectorySearch:
         keyword the area is the whole directory, whose size is known already.
         """
         if self.place is None and not self.criteria.get("q") and published_beyond_facet_limit(self.content_version):
-            return None, None
+            return self.past_facet_limit()
         area_sql, area_params = self.area().order_by().values("id")[: FACET_LIMIT + 1].query.sql_with_params()
         facets = ProviderFacet._meta.db_table
         wanted = list(self.wanted.items())
@@ -250,8 +250,16 @@ class DirectorySearch:
             rows = cursor.fetchall()
         sizes = {value: number for name, value, number in rows if name == ""}
         if sizes["area"] > FACET_LIMIT:
-            return None, None
+            return self.past_facet_limit()
         return self.counts_by_option([row for row in rows if row[0] != ""]), sizes["results"]
+
+    def past_facet_limit(self):
+        """(None, total) for an area of more than FACET_LIMIT providers. With no filter and no place its
+        results are that area, so there are more than RESULT_CAP of them without counting again; otherwise
+        the total is left to be counted (None)."""
+        if not self.wanted and self.place is None and FACET_LIMIT >= RESULT_CAP:
+            return None, FACET_LIMIT + 1
+        return None, None
 
     def counts_by_option(self, rows):
         """Rows of (facet, value, count) as the form's options see them: slugs, choice values, or a number."""

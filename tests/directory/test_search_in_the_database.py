@@ -128,6 +128,21 @@ def test_a_search_of_the_whole_directory_past_the_limit_skips_counting_once_it_k
     assert "Add a place or a keyword to see how many listings match each option" not in html
 
 
+def test_a_keyword_alone_past_the_limit_is_known_to_pass_the_cap_without_a_count(client, monkeypatch):
+    monkeypatch.setattr(search_module, "FACET_LIMIT", 3)
+    monkeypatch.setattr(search_module, "RESULT_CAP", 2)
+    matching = Provider.objects.published().filter(search_module.keyword_filter("a")).count()
+    assert matching > 3
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/directory/", {"q": "a"}).content.decode()
+    assert "More than 2 results, showing the first 2" in html
+    assert not [query for query in queries if query["sql"].startswith("SELECT COUNT(*)")]
+    # With a filter the results may be fewer than the area, so they are counted.
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/directory/", {"q": "a", "age": "teens"})
+    assert [query for query in queries if query["sql"].startswith("SELECT COUNT(*)")]
+
+
 def facet_rows():
     return set(ProviderFacet.objects.values_list("provider_id", "name", "value"))
 
