@@ -147,6 +147,8 @@ SEARCHES = [
     "near=90012&radius=100&telehealth=1&therapy=dbt",
     "near=90012&radius=100&age=adults&payment=sliding_scale",
     "near=10001&radius=100&telehealth=1&therapy=dbt&age=teens&accepting=1",
+    "near=90012&radius=100&accepting=1&therapy=dbt",
+    "near=10001&radius=100&accepting=1",
     "near=90012&radius=100&level=outpatient&language=spanish",
     "near=90012&radius=100&issue=self-harm&insurance=aetna&sort=name",
     "near=90012&radius=100&q=Example",
