@@ -158,6 +158,12 @@ class DirectorySearch:
         return providers.filter(pk__in=self.reachable_ids())
 
     def results(self):
+        """The matching providers, unordered: built once per search (each filter's subquery takes a while to
+        build), then narrowed, ordered and sliced by the methods below."""
+        return self.matching_providers
+
+    @cached_property
+    def matching_providers(self):
         providers = self.matching_keyword()
         if self.place is not None:
             reach = self.reachable_ids() if "telehealth" in self.wanted else self.nearby_ids()
@@ -183,9 +189,9 @@ class DirectorySearch:
             return list(ordered.values_list("pk", flat=True)[start:stop])
         # By name: fresh and stale listings are two runs that an index on name can each serve.
         fresh = results.filter(last_verified__gte=cutoff).order_by("name", "pk").values_list("pk", flat=True)
-        stale = results.exclude(last_verified__gte=cutoff).order_by("name", "pk").values_list("pk", flat=True)
         ids = list(fresh[start:stop])
         if len(ids) < stop - start:
+            stale = results.exclude(last_verified__gte=cutoff).order_by("name", "pk").values_list("pk", flat=True)
             fresh_total = start + len(ids) if ids else fresh.count()
             skip = max(0, start - fresh_total)
             ids += list(stale[skip : skip + (stop - start - len(ids))])
@@ -384,15 +390,18 @@ class PlaceSearch(DirectorySearch):
         """SQL (after WHERE, each starting with AND) and parameters: the keyword, and each of the facet `keys`."""
         conditions, params = "", []
         if self.criteria.get("q"):
-            keyword_sql, keyword_params = (
-                Provider.objects.filter(self.keyword).order_by().values("pk").query.sql_with_params()
-            )
+            keyword_sql, keyword_params = self.keyword_ids_sql
             conditions += f" AND e.provider_id IN ({keyword_sql})"
             params += keyword_params
         for key in keys:
             conditions += f" AND {self.has_key('e.facets')}"
             params.append(key)
         return conditions, params
+
+    @cached_property
+    def keyword_ids_sql(self):
+        """SQL and parameters for the ids of providers matching the keyword (the area may read it twice)."""
+        return Provider.objects.filter(self.keyword).order_by().values("pk").query.sql_with_params()
 
     def results_sql(self):
         """SQL and parameters for one row per result: (provider_id, distance, facets, name, last_verified)."""
