@@ -10,7 +10,7 @@ from directory.models import Location, Provider, Specialty
 from pagecache.middleware import page_key
 from pagecache.version import content_version
 from tests.content.test_admin import change_form_data
-from tests.helpers import assert_crisis_banner
+from tests.helpers import assert_crisis_banner, run_django
 
 pytestmark = pytest.mark.django_db
 
@@ -224,3 +224,57 @@ def test_the_page_cache_can_be_turned_off(client, settings):
     settings.PAGE_CACHE_SECONDS = 0
     client.get("/learn/")
     assert cached_page("/learn/") is None
+
+
+# Through the WSGI application, not the test client, which keeps one connection for a whole test.
+RECONNECT_SCRIPT = """
+import io
+import psycopg2
+from django.db import connection
+from config.wsgi import application
+
+def status(path):
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": path, "SERVER_NAME": "testserver", "SERVER_PORT": "80",
+               "HTTP_HOST": "testserver", "wsgi.input": io.BytesIO(), "wsgi.url_scheme": "http"}
+    answer = []
+    b"".join(application(environ, lambda line, headers: answer.append(line)))
+    return answer[0].split()[0]
+
+checks = []
+original_check = connection.is_usable
+connection.is_usable = lambda: checks.append(1) or original_check()
+first, second = status("/crisis/"), status("/crisis/")
+dropped = connection.connection.get_backend_pid()
+killer = psycopg2.connect(**connection.get_connection_params())
+killer.autocommit = True
+killer.cursor().execute("SELECT pg_terminate_backend(%s)", [dropped])
+third = status("/crisis/")
+print(first, second, len(checks), third, connection.connection.get_backend_pid() != dropped)
+"""
+
+
+def test_a_dropped_database_connection_is_replaced_without_a_separate_check_per_request():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite connections are never dropped by a server")
+    settings = connection.settings_dict
+    url = (
+        f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}/{settings['NAME']}"
+    )
+    result = run_django(
+        RECONNECT_SCRIPT,
+        timeout=60,
+        DATABASE_URL=url,
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY="x",
+        DJANGO_ALLOWED_HOSTS="testserver",
+        DJANGO_SECURE_SSL_REDIRECT="false",
+        DJANGO_STATIC_MANIFEST="false",
+    )
+    assert result.returncode == 0, result.stderr
+    first, second, checks, third, replaced = result.stdout.split()
+    # A cached page costs one query (the content version), which also proves the connection works...
+    assert (first, second, checks) == ("200", "200", "0")
+    # ...and when the server has dropped the connection, the page still comes, on a new one.
+    assert (third, replaced) == ("200", "True")
