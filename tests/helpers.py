@@ -8,6 +8,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # What `make setup` loads (DATA_COMMANDS in the Makefile), in the same order: each app's own loader.
 DATA_COMMANDS = ("load_crisis_resources", "load_curated_data", "load_sample_directory")
+# Production settings for a fresh process (run_django) that serves requests for "testserver" over plain HTTP.
+PRODUCTION_ENV = {
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": "test-only",
+    "DJANGO_ALLOWED_HOSTS": "testserver",
+    "DJANGO_SECURE_SSL_REDIRECT": "false",
+    "DJANGO_STATIC_MANIFEST": "false",
+}
 
 
 class LinkCollector(HTMLParser):

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from crisis.banner import banner_lines
 from crisis.models import CrisisResource
-from tests.helpers import ROOT, assert_crisis_banner, run_django
+from tests.helpers import PRODUCTION_ENV, ROOT, assert_crisis_banner, run_django
 
 pytestmark = pytest.mark.django_db
 
@@ -38,14 +38,7 @@ def test_banner_uses_built_in_numbers_without_asking_the_database(django_assert_
     assert lines["emergency"].tel_href == "tel:911"
 
 
-UNREACHABLE = {
-    "DATABASE_URL": "postgres://nobody@127.0.0.1:9/unreachable?connect_timeout=2",
-    "DJANGO_DEBUG": "false",
-    "DJANGO_SECRET_KEY": "test-only",
-    "DJANGO_ALLOWED_HOSTS": "testserver",
-    "DJANGO_SECURE_SSL_REDIRECT": "false",
-    "DJANGO_STATIC_MANIFEST": "false",
-}
+UNREACHABLE = {**PRODUCTION_ENV, "DATABASE_URL": "postgres://nobody@127.0.0.1:9/unreachable?connect_timeout=2"}
 
 
 def test_with_the_database_down_pages_show_the_static_500_page_with_the_banner():

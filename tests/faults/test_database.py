@@ -11,16 +11,9 @@ import pytest
 from django.db import connection
 
 from tests.faults.sockets import closed_port, hung_server
-from tests.helpers import assert_crisis_banner, run_django
+from tests.helpers import PRODUCTION_ENV, assert_crisis_banner, run_django
 
-PRODUCTION = {
-    "DJANGO_DEBUG": "false",
-    "DJANGO_SECRET_KEY": "test-only",
-    "DJANGO_ALLOWED_HOSTS": "testserver",
-    "DJANGO_SECURE_SSL_REDIRECT": "false",
-    "DJANGO_STATIC_MANIFEST": "false",
-    "DATABASE_CONNECT_TIMEOUT": "2",
-}
+PRODUCTION = {**PRODUCTION_ENV, "DATABASE_CONNECT_TIMEOUT": "2"}
 # Two connection attempts at most per request (the view, then the page), each bounded by the timeout above.
 BOUND = 20
 

@@ -2,6 +2,7 @@ import gzip
 
 import pytest
 from django.core.cache import caches
+from django.db import connection
 from django.test import Client, RequestFactory
 
 from content.models import Page
@@ -10,7 +11,7 @@ from directory.models import Location, Provider, Specialty
 from pagecache.middleware import page_key
 from pagecache.version import content_version
 from tests.content.test_admin import change_form_data
-from tests.helpers import assert_crisis_banner, run_django
+from tests.helpers import PRODUCTION_ENV, assert_crisis_banner, run_django
 
 pytestmark = pytest.mark.django_db
 
@@ -254,24 +255,13 @@ print(first, second, len(checks), third, connection.connection.get_backend_pid()
 
 
 def test_a_dropped_database_connection_is_replaced_without_a_separate_check_per_request():
-    from django.db import connection
-
     if connection.vendor != "postgresql":
         pytest.skip("SQLite connections are never dropped by a server")
     settings = connection.settings_dict
     url = (
         f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}/{settings['NAME']}"
     )
-    result = run_django(
-        RECONNECT_SCRIPT,
-        timeout=60,
-        DATABASE_URL=url,
-        DJANGO_DEBUG="false",
-        DJANGO_SECRET_KEY="x",
-        DJANGO_ALLOWED_HOSTS="testserver",
-        DJANGO_SECURE_SSL_REDIRECT="false",
-        DJANGO_STATIC_MANIFEST="false",
-    )
+    result = run_django(RECONNECT_SCRIPT, timeout=60, DATABASE_URL=url, **PRODUCTION_ENV)
     assert result.returncode == 0, result.stderr
     first, second, checks, third, replaced = result.stdout.split()
     # A cached page costs one query (the content version), which also proves the connection works...
