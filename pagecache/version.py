@@ -6,13 +6,18 @@ before, at once: no timer decides when a change shows. Where the version lives f
 - a cache shared by all workers (Redis): in that cache, as a random token, bumped when the database
   transaction that changed the content commits, so no worker can cache old content under the new version;
 - local memory, which each worker process has its own of: in the database (one row, read by primary key),
-  bumped inside the transaction that changed the content, so the two become visible together.
+  bumped inside the transaction that changed the content, so the two become visible together. On
+  PostgreSQL each worker learns of a bump from a LISTEN/NOTIFY connection instead of reading the row on
+  every request (see _VersionListener).
 
 Apps call `bump_on_change(Model, ...)` from their signals module; none needs to import another app.
 Reading the version never raises: when it cannot be read, callers skip the cache and render afresh.
 """
 
 import logging
+import os
+import select
+import threading
 import time
 import uuid
 import weakref
@@ -31,6 +36,8 @@ logger = logging.getLogger(__name__)
 CACHE_KEY = "pagecache:version"
 ROW = 1
 RETRY_CACHE_AFTER_SECONDS = 5
+RETRY_LISTENER_AFTER_SECONDS = 30
+CHANNEL = "pagecache_version"
 _UNREAD = object()
 # Per cache connection (one per thread, new when settings change): when to try a failing cache again.
 _cache_unavailable_until = weakref.WeakKeyDictionary()
@@ -114,50 +121,125 @@ def _kept_in_database(cache):
 
 
 def _database_version():
-    """The version row's number. On a PostgreSQL connection kept from an earlier request, this query is also
-    the request's check that the connection still works: Django's own (CONN_HEALTH_CHECKS, a `SELECT 1`
-    before a request's first query) is skipped, since that round trip was a third of the time of serving
-    a cached page, and a connection the server has dropped is replaced and the query sent once more, as
-    the check would have done."""
-    checks_connection = (
-        connection.vendor == "postgresql"
-        and connection.health_check_enabled
-        and not connection.health_check_done
-        and connection.connection is not None
-        and not connection.in_atomic_block
-    )
-    if not checks_connection:
+    """The version row's number. On PostgreSQL, outside a transaction, it comes from this worker's listener
+    and costs no query; inside one (an editor's save, a test), the row is read, as only that sees the
+    transaction's own bump."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
         return _read_database_version()
-    connection.health_check_done = True
-    try:
-        return _read_database_version()
-    except DatabaseError:
-        if not connection.connection.closed:  # the server answered, with an error: not a dropped connection
-            raise
-    connection.close()
-    return _read_database_version()
+    number = _listener.number()
+    if number is None:
+        number = _read_database_version()
+        # Only once the database has answered: a database that hangs must cost a request one wait, not two.
+        _listener.start()
+    return number
+
+
+class _VersionListener:
+    """One PostgreSQL connection per worker process that LISTENs for bumps of the version.
+
+    Reading the version row was most of the time of serving a cached page. A bump sends a NOTIFY, which
+    PostgreSQL delivers when the bumping transaction commits; each request looks, without waiting, whether
+    one has arrived on this connection, and only then reads the row again. When the connection fails or
+    cannot be opened, requests read the row as before and the listener is tried again a little later. A
+    connection dropped without a word (a host that vanished) is noticed by TCP keepalives within a minute.
+    """
+
+    KEEPALIVES = {"keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10, "keepalives_count": 3}
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._pid = None
+        self._connection = None
+        self._number = None
+        self._retry_at = 0.0
+
+    def number(self):
+        """The version as last read, once no bump is waiting; None when not listening."""
+        with self._lock:
+            if self._pid != os.getpid():
+                # A forked worker must not share its parent's socket: drop it without closing it.
+                self._pid, self._connection = os.getpid(), None
+            if self._connection is None:
+                return None
+            try:
+                if select.select([self._connection], [], [], 0)[0]:
+                    # A notification, or the server's goodbye, which poll() takes in without raising: the
+                    # read below tells them apart.
+                    self._connection.poll()
+                    self._number = None
+                if self._connection.notifies or self._number is None:
+                    self._connection.notifies.clear()
+                    self._number = self._read()
+            except (connection.Database.Error, OSError):
+                logger.warning("Content version listener lost; reading the version from the database")
+                self._stop()
+                return None
+            return self._number
+
+    def start(self):
+        with self._lock:
+            if self._connection is not None or time.monotonic() < self._retry_at:
+                return
+            self._pid = os.getpid()
+            try:
+                listener = connection.Database.connect(**{**connection.get_connection_params(), **self.KEEPALIVES})
+                listener.autocommit = True
+                with listener.cursor() as cursor:
+                    cursor.execute(f"LISTEN {CHANNEL}")
+            except (connection.Database.Error, OSError):
+                logger.warning("Content version listener unavailable; reading the version from the database")
+                self._retry_at = time.monotonic() + RETRY_LISTENER_AFTER_SECONDS
+                return
+            # Listening first, then reading: a bump that commits in between is waiting as a notification.
+            self._connection, self._number = listener, None
+
+    def forget(self):
+        """After this worker's own bump commits: read again, rather than trust the notification's timing."""
+        with self._lock:
+            self._number = None
+
+    def _read(self):
+        with self._connection.cursor() as cursor:
+            cursor.execute(_version_sql(), [ROW])
+            row = cursor.fetchone()
+        return row[0] if row else 0
+
+    def _stop(self):
+        self._connection.close()  # psycopg2 closes a broken connection without raising
+        self._connection, self._number = None, None
+        self._retry_at = time.monotonic() + RETRY_LISTENER_AFTER_SECONDS
+
+
+_listener = _VersionListener()
 
 
 def _read_database_version():
-    from .models import ContentVersion
-
-    # Plain SQL: this runs on every reader request, and building it through the ORM cost more than the
-    # rest of serving a cached page.
-    table = connection.ops.quote_name(ContentVersion._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT number FROM {table} WHERE id = %s", [ROW])
+        cursor.execute(_version_sql(), [ROW])
         row = cursor.fetchone()
     return row[0] if row else 0
+
+
+def _version_sql():
+    from .models import ContentVersion
+
+    # Plain SQL: without a listener this runs on every reader request, and building it through the ORM
+    # cost more than the rest of serving a cached page.
+    return f"SELECT number FROM {connection.ops.quote_name(ContentVersion._meta.db_table)} WHERE id = %s"
 
 
 def _bump_database():
     from .models import ContentVersion
 
-    if ContentVersion.objects.filter(pk=ROW).update(number=F("number") + 1):
-        return
-    _, created = ContentVersion.objects.get_or_create(pk=ROW, defaults={"number": 1})
-    if not created:
-        ContentVersion.objects.filter(pk=ROW).update(number=F("number") + 1)
+    if not ContentVersion.objects.filter(pk=ROW).update(number=F("number") + 1):
+        _, created = ContentVersion.objects.get_or_create(pk=ROW, defaults={"number": 1})
+        if not created:
+            ContentVersion.objects.filter(pk=ROW).update(number=F("number") + 1)
+    if connection.vendor == "postgresql":
+        # Delivered to every worker's listener when this transaction commits, and not if it rolls back.
+        with connection.cursor() as cursor:
+            cursor.execute(f"NOTIFY {CHANNEL}")
+        transaction.on_commit(_listener.forget, robust=True)
 
 
 def _cache_version(cache):
