@@ -150,6 +150,7 @@ class _VersionListener:
         self._lock = threading.Lock()
         self._pid = None
         self._connection = None
+        self._poller = None
         self._number = None
         self._retry_at = 0.0
 
@@ -162,7 +163,7 @@ class _VersionListener:
             if self._connection is None:
                 return None
             try:
-                if select.select([self._connection], [], [], 0)[0]:
+                if self._poller.poll(0):
                     # A notification, or the server's goodbye, which poll() takes in without raising: the
                     # read below tells them apart.
                     self._connection.poll()
@@ -192,6 +193,9 @@ class _VersionListener:
                 return
             # Listening first, then reading: a bump that commits in between is waiting as a notification.
             self._connection, self._number = listener, None
+            # poll(), not select(), which fails for a descriptor numbered past 1023.
+            self._poller = select.poll()
+            self._poller.register(listener, select.POLLIN)
 
     def forget(self):
         """After this worker's own bump commits: read again, rather than trust the notification's timing."""
