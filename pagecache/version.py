@@ -125,10 +125,10 @@ def _database_version():
     and costs no query; inside one (an editor's save, a test), the row is read, as only that sees the
     transaction's own bump."""
     if connection.vendor != "postgresql" or connection.in_atomic_block:
-        return _read_database_version()
+        return _read_version(connection)
     number = _listener.number()
     if number is None:
-        number = _read_database_version()
+        number = _read_version(connection)
         # Only once the database has answered: a database that hangs must cost a request one wait, not two.
         _listener.start()
     return number
@@ -150,7 +150,6 @@ class _VersionListener:
         self._lock = threading.Lock()
         self._pid = None
         self._connection = None
-        self._poller = None
         self._number = None
         self._retry_at = 0.0
 
@@ -163,14 +162,17 @@ class _VersionListener:
             if self._connection is None:
                 return None
             try:
-                if self._poller.poll(0):
+                # poll(), not select(), which fails for a descriptor numbered past 1023.
+                waiting = select.poll()
+                waiting.register(self._connection, select.POLLIN)
+                if waiting.poll(0):
                     # A notification, or the server's goodbye, which poll() takes in without raising: the
                     # read below tells them apart.
                     self._connection.poll()
                     self._number = None
                 if self._connection.notifies or self._number is None:
                     self._connection.notifies.clear()
-                    self._number = self._read()
+                    self._number = _read_version(self._connection)
             except (connection.Database.Error, OSError):
                 logger.warning("Content version listener lost; reading the version from the database")
                 self._stop()
@@ -181,7 +183,6 @@ class _VersionListener:
         with self._lock:
             if self._connection is not None or time.monotonic() < self._retry_at:
                 return
-            self._pid = os.getpid()
             try:
                 listener = connection.Database.connect(**{**connection.get_connection_params(), **self.KEEPALIVES})
                 listener.autocommit = True
@@ -193,20 +194,11 @@ class _VersionListener:
                 return
             # Listening first, then reading: a bump that commits in between is waiting as a notification.
             self._connection, self._number = listener, None
-            # poll(), not select(), which fails for a descriptor numbered past 1023.
-            self._poller = select.poll()
-            self._poller.register(listener, select.POLLIN)
 
     def forget(self):
         """After this worker's own bump commits: read again, rather than trust the notification's timing."""
         with self._lock:
             self._number = None
-
-    def _read(self):
-        with self._connection.cursor() as cursor:
-            cursor.execute(_version_sql(), [ROW])
-            row = cursor.fetchone()
-        return row[0] if row else 0
 
     def _stop(self):
         self._connection.close()  # psycopg2 closes a broken connection without raising
@@ -217,19 +209,17 @@ class _VersionListener:
 _listener = _VersionListener()
 
 
-def _read_database_version():
-    with connection.cursor() as cursor:
-        cursor.execute(_version_sql(), [ROW])
-        row = cursor.fetchone()
-    return row[0] if row else 0
-
-
-def _version_sql():
+def _read_version(database):
+    """The version row's number, read on Django's connection or on the listener's psycopg2 one."""
     from .models import ContentVersion
 
     # Plain SQL: without a listener this runs on every reader request, and building it through the ORM
     # cost more than the rest of serving a cached page.
-    return f"SELECT number FROM {connection.ops.quote_name(ContentVersion._meta.db_table)} WHERE id = %s"
+    table = connection.ops.quote_name(ContentVersion._meta.db_table)
+    with database.cursor() as cursor:
+        cursor.execute(f"SELECT number FROM {table} WHERE id = %s", [ROW])
+        row = cursor.fetchone()
+    return row[0] if row else 0
 
 
 def _bump_database():
