@@ -152,8 +152,12 @@ DATABASES = {
 # A database that accepts connections but never answers must fail a page in seconds, not hang a worker.
 DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 5)
 DATABASE_STATEMENT_TIMEOUT = env_int("DATABASE_STATEMENT_TIMEOUT", 5000)
+# After a failed connection each worker stops trying for this long (ops.circuit): readers get the last good
+# copy of a page or the static crisis page at once, while one background attempt checks for the database.
+DATABASE_RETRY_SECONDS = env_int("DATABASE_RETRY_SECONDS", 5)
 _db_options = DATABASES["default"].setdefault("OPTIONS", {})
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "ops.backends.postgresql"
     _db_options.setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
     _db_options.setdefault("options", f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT}")
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError
 
+from ops.circuit import database_unreachable
 from pagecache.version import content_version
 
 from .links import sms_href, tel_href
@@ -73,6 +74,7 @@ def _lines_from_database():
                 lines[resource.banner_role] = BannerLine(resource.phone, resource.text_number)
                 filled.add(resource.banner_role)
     except DatabaseError:
-        logger.exception("Database unavailable for the crisis banner; showing built-in numbers")
+        if not database_unreachable():  # an outage is logged once, by the breaker
+            logger.exception("Database unavailable for the crisis banner; showing built-in numbers")
         return None
     return lines

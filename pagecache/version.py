@@ -31,6 +31,8 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from ops.circuit import database_unreachable
+
 logger = logging.getLogger(__name__)
 
 CACHE_KEY = "pagecache:version"
@@ -59,7 +61,8 @@ def content_version(request=None):
         try:
             return f"d{_database_version()}"
         except DatabaseError:
-            logger.exception("Content version unavailable from the database; serving pages uncached")
+            if not database_unreachable():  # an outage is logged once, by the breaker
+                logger.exception("Content version unavailable from the database; serving pages uncached")
             return None
     if time.monotonic() < _cache_unavailable_until.get(cache, 0):
         return None
