@@ -217,3 +217,9 @@ def load_crisis_resources():
         )
         created += was_created
     return created
+
+
+def built_in_resources(language):
+    """The resources as shipped, unsaved and in order: what /crisis/ lists when the database cannot answer."""
+    entries = [fields for fields in RESOURCES if fields.get("language", "en") == language]
+    return [CrisisResource(**fields, verified_on=CHECKED_ON) for fields in sorted(entries, key=lambda f: f["order"])]

@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.cache import cc_delim_re, get_conditional_response
 from django.utils.http import parse_http_date_safe
 
+from ops.circuit import database_unreachable
+
 from .version import content_version
 
 logger = logging.getLogger(__name__)
@@ -39,11 +41,15 @@ def is_reader(request):
 
 
 class PageCacheMiddleware:
-    """Answers a reader's GET or HEAD from the cache, keyed by content version, URL and encoding.
+    """Answers a reader's GET or HEAD from the cache, keyed by URL and encoding, while its version is current.
 
     Placed after SecurityMiddleware (which then adds its headers to hits too) and before the privacy and
     content-security-policy headers (stored with the page), sessions and authentication, which a hit
     skips. A cache that fails only means the page is rendered.
+
+    Each URL keeps its last good copy, with the content version and day it was rendered for. A copy of an
+    older version is rendered afresh, except while the database cannot be reached: then the last good
+    copy is better than an error page, and is served marked not to be kept downstream.
     """
 
     def __init__(self, get_response):
@@ -54,19 +60,30 @@ class PageCacheMiddleware:
         key = page_key(request) if seconds and request.method in {"GET", "HEAD"} and is_reader(request) else None
         if key is None:
             return self.get_response(request)
-        cached = _cache_call("get", key)
-        if cached is not None:
-            return answer_from_cache(request, *cached)
+        version = None if database_unreachable() else content_version(request)
+        if version is None and not database_unreachable():
+            # Neither the cache nor the database can say which version is current: a cache that is down.
+            return self.get_response(request)
+        kept = _cache_call("get", key)
+        # Pages say when a review is overdue or a listing was last verified: render them afresh each day.
+        current = (version, timezone.localdate().isoformat())
+        if kept is not None:
+            if database_unreachable():
+                return answer_from_cache(request, kept, last_good_copy=True)
+            if kept[:2] == current:
+                return answer_from_cache(request, kept)
         response = self.get_response(request)
+        if database_unreachable():
+            # The database failed during this request. A page rendered without it is never stored.
+            if kept is not None and response.status_code >= 500:
+                return answer_from_cache(request, kept, last_good_copy=True)
+            return response
         if request.method == "GET" and storable(response):
-            _cache_call("set", key, (response.content, list(response.items())), seconds)
+            _cache_call("set", key, (*current, response.content, list(response.items())), seconds)
         return response
 
 
 def page_key(request):
-    version = content_version(request)
-    if version is None:
-        return None
     try:
         url = request.build_absolute_uri()
     except DisallowedHost:
@@ -75,8 +92,7 @@ def page_key(request):
     # Cached pages keep the security headers they were stored with: a new policy must not find them.
     policies = f"{settings.CONTENT_SECURITY_POLICY!r} {settings.PERMISSIONS_POLICY}"
     digest = hashlib.sha256(f"{encoding} {url} {policies}".encode()).hexdigest()
-    # Pages say when a review is overdue or a listing was last verified: render them afresh each day.
-    return f"page:{version}:{timezone.localdate().isoformat()}:{digest}"
+    return f"page:{digest}"
 
 
 def storable(response):
@@ -89,8 +105,12 @@ def storable(response):
     return not cache_control & NOT_STORED and vary <= VARY_ALLOWED
 
 
-def answer_from_cache(request, content, headers):
+def answer_from_cache(request, kept, last_good_copy=False):
+    _version, _day, content, headers = kept
     response = HttpResponse(content, headers=headers)
+    if last_good_copy:
+        # It may be out of date: no browser or proxy should keep it once the database is back.
+        response["Cache-Control"] = "no-store"
     return get_conditional_response(
         request,
         etag=response.get("ETag"),

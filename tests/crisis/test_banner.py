@@ -41,37 +41,54 @@ def test_banner_uses_built_in_numbers_without_asking_the_database(django_assert_
 UNREACHABLE = {**PRODUCTION_ENV, "DATABASE_URL": "postgres://nobody@127.0.0.1:9/unreachable?connect_timeout=2"}
 
 
-def test_with_the_database_down_pages_show_the_static_500_page_with_the_banner():
+def test_with_the_database_down_pages_show_the_static_error_page_with_the_banner():
     result = run_django(
         "from django.test import Client\n"
-        "for url in ['/', '/crisis/']:\n"
+        "for url in ['/', '/learn/']:\n"
         "    r = Client(raise_request_exception=False).get(url, secure=True)\n"
-        "    print(url, r.status_code)\n"
+        "    print(url, r.status_code, r.get('Retry-After'))\n"
         "    print(r.content.decode())\n",
         **UNREACHABLE,
     )
     assert result.returncode == 0, result.stderr
-    assert "/ 500" in result.stdout
-    assert "/crisis/ 500" in result.stdout
-    page = result.stdout.split("/crisis/ 500", 1)[1]
+    assert "/ 503 5" in result.stdout
+    assert "/learn/ 503 5" in result.stdout
+    page = result.stdout.split("/learn/ 503 5", 1)[1]
     assert_crisis_banner(page)
     assert "Something went wrong on our side" in page
 
 
-def test_with_the_database_down_spanish_pages_show_the_static_500_page_in_spanish():
+def test_with_the_database_down_spanish_pages_show_the_static_error_page_in_spanish():
     result = run_django(
         "from django.test import Client\n"
-        "r = Client(raise_request_exception=False).get('/es/crisis/', secure=True)\n"
+        "r = Client(raise_request_exception=False).get('/es/', secure=True)\n"
         "print(r.status_code)\n"
         "print(r.content.decode())\n",
         **UNREACHABLE,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("500")
+    assert result.stdout.startswith("503")
     assert_crisis_banner(result.stdout)
     assert '<html lang="es">' in result.stdout
     assert "Algo salió mal de nuestro lado" in result.stdout
     assert "marca 2" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("url", "line"), [("/crisis/", "Crisis Text Line"), ("/es/crisis/", "Crisis Text Line (en español)")]
+)
+def test_with_the_database_down_the_crisis_page_lists_its_built_in_lines(url, line):
+    result = run_django(
+        "from django.test import Client\n"
+        f"r = Client(raise_request_exception=False).get({url!r}, secure=True)\n"
+        "print(r.status_code)\n"
+        "print(r.content.decode())\n",
+        **UNREACHABLE,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("200")
+    assert_crisis_banner(result.stdout)
+    assert line in result.stdout and "741741" in result.stdout
 
 
 def test_with_the_database_down_the_banner_tag_still_renders_the_numbers():
