@@ -12,7 +12,7 @@ MANAGE = DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py
 # Each app loads its own data, in dependency order (directory providers name content's therapy pages).
 DATA_COMMANDS := load_crisis_resources load_curated_data load_sample_directory
 
-.PHONY: run test setup messages gettext admin serve-prod lint e2e screenshots bench bench-scale load wrk chromium postgresql-client backup restore send-mail clean
+.PHONY: run test setup messages gettext admin serve-prod lint e2e screenshots bench bench-scale load outage wrk chromium postgresql-client backup restore send-mail clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -98,6 +98,11 @@ load: $(INSTALLED) wrk
 SCALE ?= 10000 100000 1000000
 bench-scale: $(INSTALLED) wrk
 	MODE=scale SCALE="$(SCALE)" $(BENCH)
+
+# What readers get while the database hangs for OUTAGE_SECONDS (60): gunicorn against a proxy that hangs
+# (bench/outage.py); results in bench/OUTAGE.md.
+outage: $(INSTALLED)
+	DATA_COMMANDS="$(DATA_COMMANDS)" $(PY) bench/outage.py
 
 wrk:
 	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
