@@ -3,7 +3,7 @@ from django.contrib import admin, messages
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Citation, LevelFacts, Page, Reviewer, Source, TherapyFacts
+from .models import Citation, EvidenceFinding, LevelFacts, Page, Reviewer, Source, TherapyFacts, ToolReview
 from .safe_messaging import check_page
 
 PUBLISH_PERMISSION = "content.publish_page"
@@ -38,6 +38,16 @@ class TherapyFactsInline(admin.StackedInline):
     max_num = 1
     autocomplete_fields = ["evidence_sources"]
     verbose_name_plural = "Therapy facts (therapies only)"
+
+
+class EvidenceFindingInline(admin.TabularInline):
+    model = EvidenceFinding
+    extra = 0
+    autocomplete_fields = ["source"]
+    fields = ["ages", "outcome", "effect", "certainty", "source", "order"]
+    verbose_name_plural = (
+        "Evidence findings (therapies only): what each review found, per age group, in the review's own words"
+    )
 
 
 class CitationInline(admin.TabularInline):
@@ -83,7 +93,7 @@ class PageAdminForm(forms.ModelForm):
         self.safe_messaging_warnings = []
         if status in self.CHECKED_STATUSES:
             self.safe_messaging_warnings = check_page(
-                value("title"), value("summary"), value("content_note"), value("body")
+                value("title"), value("summary"), value("content_note"), value("body"), value("language")
             )
         if (
             status == Page.Status.PUBLISHED
@@ -109,7 +119,7 @@ class PageAdmin(SimpleHistoryAdmin):
     search_fields = ["title", "slug", "summary", "body"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["reviewer", "related", "translation_of"]
-    inlines = [LevelFactsInline, TherapyFactsInline, CitationInline]
+    inlines = [LevelFactsInline, TherapyFactsInline, EvidenceFindingInline, CitationInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "audience", "order", "summary", "content_note"]}),
         (
@@ -205,3 +215,19 @@ class SourceAdmin(SimpleHistoryAdmin):
 class ReviewerAdmin(admin.ModelAdmin):
     list_display = ["name", "credentials", "is_sample"]
     search_fields = ["name", "credentials"]
+
+
+@admin.register(ToolReview)
+class ToolReviewAdmin(SimpleHistoryAdmin):
+    list_display = ["tool", "reviewer", "reviewed_on", "next_review_due"]
+    list_select_related = ["reviewer"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": ["tool", "reviewer", "reviewed_on", "next_review_due"],
+                "description": "The safety plan and “Where do I start?” show this byline, like a page's. Their words "
+                "are in the site's templates, so set a new review date when a reviewer has read them again.",
+            },
+        )
+    ]

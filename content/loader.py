@@ -13,10 +13,12 @@ from pathlib import Path
 
 from django.db import transaction
 
-from .models import LevelFacts, Page, Reviewer, Source, TherapyFacts
+from .models import EvidenceFinding, LevelFacts, Page, Reviewer, Source, TherapyFacts, ToolReview
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 REVIEWED_ON = date(2026, 11, 25)
+# The reader tools' words (templates/content/safety_plan.html, start.html) were last revised on this date.
+TOOLS_REVIEWED_ON = date(2026, 12, 7)
 SAMPLE_REVIEWER = {"name": "Sample reviewer — replace before launch", "credentials": "placeholder, not a clinician"}
 PAGE_FIELDS = ["title", "kind", "audience", "summary", "content_note", "body", "order"]
 SOURCE_FIELDS = ["authors", "title", "publisher", "year", "url", "doi", "kind"]
@@ -27,9 +29,9 @@ THERAPY_FIELDS = [
     "formats",
     "typical_length",
     "developed_for",
-    "evidence",
     "evidence_summary",
 ]
+FINDING_FIELDS = ["ages", "outcome", "effect", "certainty", "source"]
 
 
 class CuratedDataError(Exception):
@@ -53,7 +55,26 @@ def read_page_file(path):
     therapy = meta.get("therapy")
     if therapy and isinstance(therapy.get("formats"), list):
         therapy["formats"] = ", ".join(therapy["formats"])
+    if therapy:
+        therapy["evidence"] = [_read_finding(path, finding) for finding in therapy.get("evidence", [])]
     return meta
+
+
+def _read_finding(path, finding):
+    """One [[therapy.evidence]] table, with every value one the model accepts."""
+    allowed = {
+        "ages": EvidenceFinding.Ages.values,
+        "effect": EvidenceFinding.Effect.values,
+        "certainty": EvidenceFinding.Certainty.values,
+    }
+    if set(finding) != set(FINDING_FIELDS):
+        raise CuratedDataError(f"{path.name}: each [[therapy.evidence]] needs exactly {', '.join(FINDING_FIELDS)}")
+    for field, values in allowed.items():
+        if finding[field] not in values:
+            raise CuratedDataError(f"{path.name}: evidence {field} {finding[field]!r} is not one of {values}")
+    if finding["effect"] == EvidenceFinding.Effect.NOT_ASSESSED and finding["certainty"]:
+        raise CuratedDataError(f"{path.name}: a not_assessed finding has no certainty word")
+    return {field: finding[field] for field in FINDING_FIELDS}
 
 
 def read_sources(data_dir=DATA_DIR):
@@ -74,6 +95,11 @@ def page_state(page):
     therapy = getattr(page, "therapy_facts", None)
     values["level"] = {f: getattr(level, f) for f in LEVEL_FIELDS} if level else None
     values["therapy"] = {f: getattr(therapy, f) for f in THERAPY_FIELDS} if therapy else None
+    if therapy:
+        values["therapy"]["evidence"] = [
+            {**{f: getattr(finding, f) for f in FINDING_FIELDS}, "source": finding.source.key}
+            for finding in page.evidence_findings.all()
+        ]
     return values
 
 
@@ -82,7 +108,7 @@ def file_state(meta):
     values["order"] = meta.get("order", 100)
     values["status"] = Page.Status.PUBLISHED
     values["level"] = {f: meta["level"][f] for f in LEVEL_FIELDS} if meta.get("level") else None
-    values["therapy"] = {f: meta["therapy"][f] for f in THERAPY_FIELDS} if meta.get("therapy") else None
+    values["therapy"] = {f: meta["therapy"][f] for f in [*THERAPY_FIELDS, "evidence"]} if meta.get("therapy") else None
     return values
 
 
@@ -112,13 +138,12 @@ def load_sources(data_dir=DATA_DIR):
 
 @transaction.atomic
 def load_pages(data_dir=DATA_DIR):
-    reviewer, _ = Reviewer.objects.get_or_create(
-        name=SAMPLE_REVIEWER["name"], defaults={**SAMPLE_REVIEWER, "is_sample": True}
-    )
+    reviewer = _sample_reviewer()
     # English pages first, so a translation can point at the page it translates.
     paths = sorted((data_dir / "pages").glob("*.md")) + sorted((data_dir / "pages" / "es").glob("*.md"))
     metas = [read_page_file(path) for path in paths]
-    pages = {(page.language, page.slug): page for page in Page.objects.select_related("level_facts", "therapy_facts")}
+    stored = Page.objects.select_related("level_facts", "therapy_facts").prefetch_related("evidence_findings__source")
+    pages = {(page.language, page.slug): page for page in stored}
     changed = []
     for meta in metas:
         language = meta.get("language", Page.Language.ENGLISH)
@@ -129,7 +154,11 @@ def load_pages(data_dir=DATA_DIR):
             if current != page.curated_hash or current == fingerprint(wanted):
                 continue
         else:
-            page = Page(slug=meta["slug"], language=language, reviewer=reviewer, reviewed_on=REVIEWED_ON)
+            page = Page(slug=meta["slug"], language=language, reviewer=reviewer)
+        # A page revised in its file carries the date of that revision; the rest keep the first review date.
+        reviewed_on = meta.get("reviewed_on", REVIEWED_ON)
+        if page.reviewed_on != reviewed_on:
+            page.reviewed_on, page.next_review_due = reviewed_on, None  # due a year after the new review
         for field in PAGE_FIELDS:
             setattr(page, field, wanted[field])
         if meta.get("translation_of"):
@@ -162,3 +191,37 @@ def _save_facts(page, meta):
             page=page, defaults={f: meta["therapy"][f] for f in THERAPY_FIELDS}
         )
         facts.evidence_sources.set(Source.objects.filter(key__in=meta["therapy"].get("evidence_sources", [])))
+        sources = {
+            source.key: source
+            for source in Source.objects.filter(key__in=[f["source"] for f in meta["therapy"]["evidence"]])
+        }
+        page.evidence_findings.all().delete()
+        findings = []
+        for order, finding in enumerate(meta["therapy"]["evidence"]):
+            if finding["source"] not in sources:
+                raise CuratedDataError(f"{page.slug}: evidence cites no source with the key {finding['source']!r}")
+            findings.append(
+                EvidenceFinding(page=page, order=order, **{**finding, "source": sources[finding["source"]]})
+            )
+        for finding in findings:
+            finding.full_clean()
+        EvidenceFinding.objects.bulk_create(findings)
+
+
+def load_tool_reviews():
+    """A review byline for each reader tool that has none; never changes one an editor has set."""
+    reviewer = _sample_reviewer()
+    created = 0
+    for tool in ToolReview.Tool.values:
+        _, was_created = ToolReview.objects.get_or_create(
+            tool=tool, defaults={"reviewer": reviewer, "reviewed_on": TOOLS_REVIEWED_ON}
+        )
+        created += was_created
+    return created
+
+
+def _sample_reviewer():
+    reviewer, _ = Reviewer.objects.get_or_create(
+        name=SAMPLE_REVIEWER["name"], defaults={**SAMPLE_REVIEWER, "is_sample": True}
+    )
+    return reviewer

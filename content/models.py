@@ -239,6 +239,19 @@ class Page(models.Model):
         return reverse("directory:search")
 
     @cached_property
+    def findings_with_sources(self):
+        """The therapy's evidence findings with the review each cites, in one query."""
+        return list(self.evidence_findings.select_related("source"))
+
+    @cached_property
+    def evidence_by_age(self):
+        """{"adults": [findings], "young_people": [findings]}, for the therapies table (prefetch the findings)."""
+        grouped = {}
+        for finding in self.evidence_findings.all():
+            grouped.setdefault(finding.ages, []).append(finding)
+        return grouped
+
+    @cached_property
     def numbered_sources(self):
         return [citation.source for citation in self.citations.select_related("source").order_by("number")]
 
@@ -323,33 +336,15 @@ class LevelFacts(models.Model):
 
 
 class TherapyFacts(models.Model):
-    class Evidence(models.TextChoices):
-        """How sure the current Cochrane reviews are, in their own GRADE words, never a stronger word of ours."""
-
-        HIGH = "high", "High certainty"
-        MODERATE = "moderate", "Moderate certainty"
-        LOW = "low", "Low certainty"
-        VERY_LOW = "very_low", "Very low certainty"
-        UNCERTAIN = "uncertain", "Uncertain"
-        NOT_ASSESSED = "not_assessed", "Not assessed in the Cochrane reviews"
-
     page = models.OneToOneField(Page, on_delete=models.CASCADE, related_name="therapy_facts")
     full_name = models.CharField(max_length=200)
     abbreviation = models.CharField(max_length=30, blank=True)
     formats = models.CharField(max_length=100, help_text="Comma-separated: individual, group, family.")
     typical_length = models.CharField(max_length=200)
     developed_for = models.CharField(max_length=300)
-    evidence = models.CharField(
-        "evidence for self-harm",
-        max_length=20,
-        choices=Evidence.choices,
-        help_text=(
-            "For self-harm specifically, in the GRADE certainty words of the current Cochrane reviews "
-            "(Witt et al. 2021). 'Uncertain' when research cannot yet say whether it lowers self-harm and no review "
-            "word has been confirmed; 'Not assessed' when the reviews include no trial of this therapy."
-        ),
+    evidence_summary = models.CharField(
+        max_length=500, help_text="One or two sentences that say what the evidence findings below found, and no more."
     )
-    evidence_summary = models.CharField(max_length=500)
     evidence_sources = models.ManyToManyField(Source, blank=True, related_name="+")
 
     class Meta:
@@ -357,3 +352,97 @@ class TherapyFacts(models.Model):
 
     def __str__(self):
         return f"Facts for {self.page}"
+
+
+class EvidenceFinding(models.Model):
+    """What one review found for one therapy and age group: the direction of the effect on self-harm and the
+    review's own certainty word (GRADE), never a stronger word of ours."""
+
+    class Ages(models.TextChoices):
+        ADULTS = "adults", _("Adults")
+        YOUNG_PEOPLE = "young_people", _("Children and teens")
+
+    class Effect(models.TextChoices):
+        FEWER = "fewer", _("Less self-harm")
+        NO_CLEAR_DIFFERENCE = "no_clear_difference", _("No clear difference")
+        NOT_ASSESSED = "not_assessed", _("Not assessed")
+
+    class Certainty(models.TextChoices):
+        HIGH = "high", _("High certainty")
+        MODERATE = "moderate", _("Moderate certainty")
+        LOW = "low", _("Low certainty")
+        VERY_LOW = "very_low", _("Very low certainty")
+        NONE = "", _("Not given here: see the review")
+
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="evidence_findings")
+    ages = models.CharField("age group", max_length=20, choices=Ages.choices)
+    outcome = models.CharField(
+        max_length=200,
+        help_text="What was measured, in plain words, e.g. 'Repeat self-harm by the end of treatment', or, when "
+        "no trial was reviewed, 'No trial of this therapy was included'.",
+    )
+    effect = models.CharField(
+        max_length=20,
+        choices=Effect.choices,
+        help_text="The direction the review found. 'Not assessed' when it included no trial of this therapy for "
+        "this age group.",
+    )
+    certainty = models.CharField(
+        max_length=20,
+        choices=Certainty.choices,
+        blank=True,
+        help_text="The review's own GRADE word for this finding, exactly as the review gives it. Empty when the "
+        "finding is 'Not assessed', or when the review's word has not been checked in its summary of findings: never "
+        "a guess.",
+    )
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+", help_text="The review that says it.")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["page", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(effect="not_assessed") | models.Q(certainty=""),
+                name="evidence_no_certainty_without_a_trial",
+                violation_error_message="A finding that is 'Not assessed' has no certainty word.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.page}: {self.get_ages_display()}, {self.get_effect_display()}"
+
+    def clean(self):
+        if self.page_id and self.page.kind != Page.Kind.THERAPY:
+            raise ValidationError({"page": "Evidence findings belong on therapy pages."})
+
+
+class ToolReview(models.Model):
+    """Who reviewed a reader tool (the safety plan, "Where do I start?") and when: the same byline as a page's.
+
+    A tool's words live in its template, in both languages, so one review covers the tool in every language.
+    """
+
+    class Tool(models.TextChoices):
+        SAFETY_PLAN = "safety_plan", _("Safety plan")
+        START = "start", _("Where do I start?")
+
+    tool = models.CharField(max_length=20, choices=Tool.choices, unique=True)
+    reviewer = models.ForeignKey(Reviewer, on_delete=models.PROTECT, related_name="tool_reviews")
+    reviewed_on = models.DateField()
+    next_review_due = models.DateField(null=True, blank=True, help_text="A year after the review unless you set it.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["tool"]
+
+    def __str__(self):
+        return self.get_tool_display()
+
+    def save(self, *args, **kwargs):
+        if not self.next_review_due:
+            self.next_review_due = self.reviewed_on + REVIEW_INTERVAL
+        super().save(*args, **kwargs)
+
+    @property
+    def review_overdue(self):
+        return self.next_review_due is not None and self.next_review_due < timezone.localdate()

@@ -12,7 +12,7 @@ from django.views.decorators.cache import cache_control
 from config.context_processors import language_links
 
 from .forms import SiteSearchForm, StartForm
-from .models import Page, Source
+from .models import Page, Source, ToolReview
 from .presenters import page_json_ld
 from .start_path import directory_links, suggested_pages
 
@@ -63,7 +63,13 @@ def levels_index(request):
 
 
 def therapies_index(request):
-    therapies = Page.objects.published().in_language().of_kind(Page.Kind.THERAPY).select_related("therapy_facts")
+    therapies = (
+        Page.objects.published()
+        .in_language()
+        .of_kind(Page.Kind.THERAPY)
+        .select_related("therapy_facts")
+        .prefetch_related("evidence_findings")
+    )
     return render(request, "content/therapies_index.html", {"therapies": therapies})
 
 
@@ -125,7 +131,8 @@ def safety_plan(request):
     else:
         with translation.override(Page.Language.ENGLISH):
             coping_url = reverse("content:article", args=[COPING_PAGE])
-    return render(request, "content/safety_plan.html", {"sources": sources, "coping_url": coping_url})
+    review = ToolReview.objects.select_related("reviewer").filter(tool=ToolReview.Tool.SAFETY_PLAN).first()
+    return render(request, "content/safety_plan.html", {"sources": sources, "coping_url": coping_url, "review": review})
 
 
 def start(request):
@@ -134,7 +141,8 @@ def start(request):
     if answers.get("danger") == "yes":
         return redirect("crisis:page")
     question = form.next_question()
-    context = {"form": form, "answers": answers, "question": question}
+    review = ToolReview.objects.select_related("reviewer").filter(tool=ToolReview.Tool.START).first()
+    context = {"form": form, "answers": answers, "question": question, "review": review}
     if question is None:
         context["pages"] = suggested_pages(answers["who"], answers["age"], answers["need"])
         context["directory_links"] = directory_links(answers["age"], answers["need"])

@@ -24,6 +24,7 @@ def change_form_data(page, **overrides):
         "next_review_due": page.next_review_due.isoformat() if page.next_review_due else "",
         "level_facts-TOTAL_FORMS": 0, "level_facts-INITIAL_FORMS": 0,
         "therapy_facts-TOTAL_FORMS": 0, "therapy_facts-INITIAL_FORMS": 0,
+        "evidence_findings-TOTAL_FORMS": 0, "evidence_findings-INITIAL_FORMS": 0,
         "citations-TOTAL_FORMS": 0, "citations-INITIAL_FORMS": 0,
     }  # fmt: skip
     data.update(overrides)

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from content.loader import load_pages, load_sources
+from content.loader import load_pages, load_sources, load_tool_reviews
 
 
 class Command(BaseCommand):
@@ -12,3 +12,4 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         self.stdout.write(f"Sources: {load_sources()} created or updated.")
         self.stdout.write(f"Pages: {load_pages()} created or updated.")
+        self.stdout.write(f"Tool reviews: {load_tool_reviews()} created.")
