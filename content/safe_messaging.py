@@ -8,7 +8,7 @@ for editors in content/data/README.md, section "Safe messaging checks".
 import re
 from dataclasses import dataclass
 
-import textstat
+from textstat.textstat import textstatistics
 
 GUIDE = 'content/data/README.md, section "Safe messaging checks"'
 
@@ -19,6 +19,14 @@ UNSAFE_PHRASES = [
     "manipulative", "epidemic", "self-harmer", "cutter", "suicide victim",
     "is an addiction", "addicted to self-harm", "self-harm works", "self-harm helps",
 ]  # fmt: skip
+# The same rules in Spanish: "murió por suicidio", never these.
+UNSAFE_PHRASES_ES = [
+    "cometió suicidio", "cometer suicidio", "comete suicidio", "cometieron suicidio", "se suicidó con éxito",
+    "suicidio exitoso", "intento exitoso", "intento fallido", "intento frustrado", "suicidio consumado",
+    "llamar la atención", "llamada de atención", "manipulador", "manipuladora", "epidemia", "cortador",
+    "cortadora", "víctima de suicidio", "es una adicción", "adicto a", "adicta a", "autolesionarse funciona",
+    "autolesionarse ayuda",
+]  # fmt: skip
 
 # Words that describe means, implements or places on the body: detail that could teach. Kept short and
 # conservative: general words the NHS and Mind use ("cutting", "burning", "overdose") are not on it.
@@ -26,19 +34,77 @@ METHOD_TERMS = [
     "razor", "razors", "blade", "blades", "scalpel", "lethal", "ligature", "noose", "bleach",
     "vein", "veins", "artery", "arteries", "wrist", "wrists", "tendon", "tendons", "how many pills",
 ]  # fmt: skip
+METHOD_TERMS_ES = [
+    "navaja", "navajas", "cuchilla", "cuchillas", "bisturí", "letal", "letales", "soga", "lejía", "vena",
+    "venas", "arteria", "arterias", "tendón", "tendones", "cuántas pastillas",
+]  # fmt: skip
 
-SIGNPOST_HEADING = "What you can do now"
-MAX_SUMMARY_GRADE = 8
-
-# Numbers that are not claims: crisis and phone numbers, opening hours, and the 5-4-3-2-1 grounding exercise.
-NOT_A_CLAIM = re.compile(
-    r"\b(?:988|911|741741)\b|\b1?-?\d{3}-\d{3}-\d{4}\b|\b24/7\b|\b24[- ]hours?\b|\b7 days a week\b|\b5-4-3-2-1\b"
-)
 CITATION = re.compile(r"\[@[^\]]+\]")
 LINK_TARGET = re.compile(r"\]\([^)]*\)")
 LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“(*A-Z])")
-NUMBER = re.compile(r"\d|\bper ?cent\b", re.IGNORECASE)
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“(*¿¡A-ZÁÉÍÓÚÑ])")
+NUMBER = re.compile(r"\d|\bper ?cent\b|\bpor ?ciento\b", re.IGNORECASE)
+PHONE_NUMBERS = r"\b(?:988|911|741741|838255|678678)\b|\b1?-?\d{3}-\d{3}-\d{4}\b|\b5-4-3-2-1\b"
+
+
+@dataclass(frozen=True)
+class Language:
+    """What the checks look for in pages of one language."""
+
+    unsafe_phrases: list
+    method_terms: list
+    signpost_heading: str
+    # Numbers that are not claims: crisis and phone numbers, opening hours, menu options, a grounding exercise.
+    not_a_claim: re.Pattern
+    readability_formula: str
+    readability_name: str
+    readability_goal: str
+    readability_limit: float
+    # True when a higher score is easier (Fernández-Huerta), False when it is a school grade (Flesch-Kincaid).
+    higher_is_easier: bool
+
+    def readability(self, summary, language_code):
+        if not summary.strip():
+            return None
+        statistics = textstatistics()
+        statistics.set_lang(language_code)
+        return getattr(statistics, self.readability_formula)(summary)
+
+    def is_hard(self, score):
+        if score is None:
+            return False
+        return score < self.readability_limit if self.higher_is_easier else score > self.readability_limit
+
+
+LANGUAGES = {
+    "en": Language(
+        unsafe_phrases=UNSAFE_PHRASES,
+        method_terms=METHOD_TERMS,
+        signpost_heading="What you can do now",
+        not_a_claim=re.compile(PHONE_NUMBERS + r"|\b24/7\b|\b24[- ]hours?\b|\b7 days a week\b|\bpress [12]\b", re.I),
+        readability_formula="flesch_kincaid_grade",
+        readability_name="Flesch-Kincaid grade",
+        readability_goal="US grade 8 or below",
+        readability_limit=8,
+        higher_is_easier=False,
+    ),
+    "es": Language(
+        unsafe_phrases=UNSAFE_PHRASES_ES,
+        method_terms=METHOD_TERMS_ES,
+        signpost_heading="Qué puedes hacer ahora",
+        not_a_claim=re.compile(
+            PHONE_NUMBERS + r"|\b442-AYUDAME\b|\b24 horas\b|\b7 días\b|\b(?:marc|marqu|oprim)\w*\s+(?:el\s+)?[12]\b",
+            re.I,
+        ),
+        # Fernández-Huerta's adaptation of Flesch reading ease to Spanish: 60 and above reads as "normal"
+        # to "easy", about what grade 8 is in English.
+        readability_formula="fernandez_huerta",
+        readability_name="Fernández-Huerta score",
+        readability_goal="a Fernández-Huerta score of 60 or above",
+        readability_limit=60,
+        higher_is_easier=True,
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -56,12 +122,12 @@ def _found(phrases, text):
     return [phrase for phrase in phrases if re.search(r"\b" + re.escape(phrase) + r"\b", lowered)]
 
 
-def unsafe_phrases_in(text):
-    return _found(UNSAFE_PHRASES, text)
+def unsafe_phrases_in(text, language="en"):
+    return _found(LANGUAGES[language].unsafe_phrases, text)
 
 
-def method_terms_in(text):
-    return _found(METHOD_TERMS, text)
+def method_terms_in(text, language="en"):
+    return _found(LANGUAGES[language].method_terms, text)
 
 
 def sentences(markdown):
@@ -73,40 +139,44 @@ def sentences(markdown):
         yield from (sentence.strip() for sentence in SENTENCE_END.split(line) if sentence.strip())
 
 
-def uncited_numeric_claims(markdown):
+def uncited_numeric_claims(markdown, language="en"):
+    not_a_claim = LANGUAGES[language].not_a_claim
     return [
         sentence
         for sentence in sentences(markdown)
-        if NUMBER.search(NOT_A_CLAIM.sub("", CITATION.sub("", sentence))) and not CITATION.search(sentence)
+        if NUMBER.search(not_a_claim.sub("", CITATION.sub("", sentence))) and not CITATION.search(sentence)
     ]
 
 
-def has_signpost(markdown):
-    return re.search(r"^#{2,6}\s+" + re.escape(SIGNPOST_HEADING) + r"\b", markdown, re.IGNORECASE | re.MULTILINE)
+def has_signpost(markdown, language="en"):
+    heading = re.escape(LANGUAGES[language].signpost_heading)
+    return re.search(r"^#{2,6}\s+¿?" + heading + r"\b", markdown, re.IGNORECASE | re.MULTILINE)
 
 
-def summary_grade(summary):
-    return textstat.flesch_kincaid_grade(summary) if summary.strip() else 0
+def summary_score(summary, language="en"):
+    return LANGUAGES[language].readability(summary, language)
 
 
 def quote(items):
     return ", ".join(f"“{item}”" for item in items)
 
 
-def check_page(title, summary, content_note, body):
-    """Every safe-messaging warning for a page's text, each saying which rule and why."""
+def check_page(title, summary, content_note, body, language="en"):
+    """Every safe-messaging warning for a page's text in its language, each saying which rule and why."""
+    language = language if language in LANGUAGES else "en"
+    rules = LANGUAGES[language]
     text = " ".join([title, summary, content_note, body])
     warnings = []
-    if found := unsafe_phrases_in(text):
+    if found := unsafe_phrases_in(text, language):
         warnings.append(
             Finding(
                 "Unsafe phrase",
                 quote(found),
-                "Say “died by suicide”, never “committed”; no “successful” or “failed” attempt; self-harm is "
-                "not “attention-seeking” or “manipulative”, and is never described as working.",
+                "Say “died by suicide” (“murió por suicidio”), never “committed”; no “successful” or “failed” "
+                "attempt; self-harm is not “attention-seeking” or “manipulative”, and is never described as working.",
             )
         )
-    if found := method_terms_in(text):
+    if found := method_terms_in(text, language):
         warnings.append(
             Finding(
                 "Method or injury detail",
@@ -114,15 +184,15 @@ def check_page(title, summary, content_note, body):
                 "Describe self-harm in general terms only: no methods, implements, amounts or places on the body.",
             )
         )
-    if not has_signpost(body):
+    if not has_signpost(body, language):
         warnings.append(
             Finding(
                 "No signpost section",
-                f"the body has no “## {SIGNPOST_HEADING}” heading",
+                f"the body has no “## {rules.signpost_heading}” heading",
                 "Every page ends with one to three concrete next steps, including the directory or a guide.",
             )
         )
-    for sentence in uncited_numeric_claims(body):
+    for sentence in uncited_numeric_claims(body, language):
         warnings.append(
             Finding(
                 "Number without a source",
@@ -130,14 +200,14 @@ def check_page(title, summary, content_note, body):
                 "Quote a number only with its primary source: put a [@key] citation in the same sentence.",
             )
         )
-    grade = summary_grade(summary)
-    if grade > MAX_SUMMARY_GRADE:
+    score = summary_score(summary, language)
+    if rules.is_hard(score):
         warnings.append(
             Finding(
                 "Summary is hard to read",
-                f"US grade {grade:.1f} (Flesch-Kincaid)",
-                f"The summary is what a reader in distress sees first: keep it at grade {MAX_SUMMARY_GRADE} or "
-                "below with short sentences and everyday words.",
+                f"{rules.readability_name} {score:.1f}",
+                f"The summary is what a reader in distress sees first: keep it at {rules.readability_goal}, with "
+                "short sentences and everyday words.",
             )
         )
     return warnings

@@ -4,25 +4,24 @@ import re
 from collections import Counter
 
 import pytest
-import textstat
 
 from content.loader import DATA_DIR, read_page_file, read_sources
 from content.models import Page
-from content.safe_messaging import METHOD_TERMS, UNSAFE_PHRASES
+from content.safe_messaging import (
+    LANGUAGES,
+    METHOD_TERMS,
+    METHOD_TERMS_ES,
+    UNSAFE_PHRASES,
+    UNSAFE_PHRASES_ES,
+    summary_score,
+)
 
 pytestmark = pytest.mark.django_db
 
 PAGES = [read_page_file(path) for path in sorted((DATA_DIR / "pages").glob("*.md"))]
 SPANISH_PAGES = [read_page_file(path) for path in sorted((DATA_DIR / "pages" / "es").glob("*.md"))]
 FORBIDDEN = [*UNSAFE_PHRASES, *METHOD_TERMS]
-# The same rules in Spanish: "murió por suicidio", never these.
-FORBIDDEN_ES = [
-    "cometió suicidio", "cometer suicidio", "comete suicidio", "se suicidó con éxito", "suicidio exitoso",
-    "intento exitoso", "intento fallido", "intento frustrado", "suicidio consumado", "llamar la atención",
-    "llamada de atención", "manipulador", "manipuladora", "epidemia", "cortador", "cortadora", "navaja",
-    "cuchilla", "letal", "es una adicción", "adicto a", "adicta a", "autolesionarse funciona",
-    "autolesionarse ayuda",
-]  # fmt: skip
+FORBIDDEN_ES = [*UNSAFE_PHRASES_ES, *METHOD_TERMS_ES]
 
 
 def words(text):
@@ -45,7 +44,7 @@ def test_curated_page_uses_safe_language(meta):
 
 @pytest.mark.parametrize("meta", PAGES, ids=[meta["slug"] for meta in PAGES])
 def test_curated_page_has_the_agreed_shape(meta):
-    assert 400 <= words(meta["body"]) <= 1200
+    assert 400 <= words(meta["body"]) <= 1500
     assert len(meta["summary"]) <= 300
     assert "988" in meta["body"], "every page signposts help"
     assert len(set(re.findall(r"\[@([a-z0-9-]+)\]", meta["body"]))) >= 2, "at least two sources"
@@ -89,13 +88,14 @@ def published_pages():
     return list(Page.objects.published().order_by("slug"))
 
 
-def test_every_published_summary_reads_at_us_grade_8_or_below():
-    # Flesch-Kincaid is an English formula: it scores Spanish words by English syllable rules.
-    english = [page for page in published_pages() if page.language == "en"]
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_every_published_summary_is_easy_to_read_by_its_languages_formula(language):
+    # Flesch-Kincaid grade for English; Fernández-Huerta, Flesch's formula adapted to Spanish, for Spanish.
+    rules = LANGUAGES[language]
     hard = {
-        page.slug: round(textstat.flesch_kincaid_grade(page.summary), 1)
-        for page in english
-        if textstat.flesch_kincaid_grade(page.summary) > 8
+        page.slug: round(summary_score(page.summary, language), 1)
+        for page in published_pages()
+        if page.language == language and rules.is_hard(summary_score(page.summary, language))
     }
     assert hard == {}, "summaries are what a reader in distress sees first: use short sentences and everyday words"
 

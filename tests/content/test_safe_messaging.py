@@ -117,3 +117,51 @@ def test_publishing_a_clean_page_needs_no_reason(reviewer_client, page):
     page.refresh_from_db()
     assert page.status == Page.Status.PUBLISHED
     assert page.history.latest().history_change_reason is None
+
+
+@pytest.fixture
+def spanish_page():
+    return Page.objects.get(slug="que-es-la-autolesion", language="es")
+
+
+def test_a_spanish_page_as_written_saves_for_review_without_false_warnings(reviewer_client, spanish_page):
+    response = save(reviewer_client, spanish_page, status="review")
+    assert response.redirect_chain
+    assert warnings_in(response) == []
+
+
+SPANISH_BODY = (
+    "## ¿Hay ayuda?\n\nSí. Hablar con alguien puede ayudar [@nice-ng225].\n\n"
+    "## Qué puedes hacer ahora\n\nLlama al 988 y marca 2, o envía AYUDA al 988, a cualquier hora.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "rule", "detail"),
+    [
+        ({"body": SPANISH_BODY + "\nSu primo cometió suicidio.\n"}, "Unsafe phrase", "“cometió suicidio”"),
+        ({"body": SPANISH_BODY + "\nNo es para llamar la atención [@nice-ng225].\n"}, "Unsafe phrase", "llamar la"),
+        ({"body": SPANISH_BODY + "\nUsó una cuchilla [@nice-ng225].\n"}, "Method or injury detail", "“cuchilla”"),
+        (
+            {"body": SPANISH_BODY.replace("Qué puedes hacer ahora", "Después")},
+            "No signpost section",
+            "Qué puedes hacer ahora",
+        ),
+        ({"body": SPANISH_BODY + "\nEl 40 % de los adolescentes lo dice.\n"}, "Number without a source", "El 40 %"),
+        (
+            {
+                "summary": "Las intervenciones psicoterapéuticas manifiestan considerable heterogeneidad "
+                "metodológica respecto a su efectividad comparativa."
+            },
+            "Summary is hard to read",
+            "Fernández-Huerta",
+        ),
+    ],
+    ids=["cometio-suicidio", "llamar-la-atencion", "method-term", "no-signpost", "number", "readability"],
+)
+def test_spanish_pages_are_checked_with_spanish_rules(reviewer_client, spanish_page, overrides, rule, detail):
+    overrides = {"body": SPANISH_BODY, "summary": "Hay ayuda. Puedes pedirla cuando quieras.", **overrides}
+    response = save(reviewer_client, spanish_page, status="review", **overrides)
+    warnings = warnings_in(response)
+    assert len(warnings) == 1, warnings
+    assert rule in warnings[0] and detail in warnings[0]
