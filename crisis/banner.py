@@ -20,6 +20,9 @@ from .links import sms_href, tel_href
 logger = logging.getLogger(__name__)
 
 CACHE_KEY = "crisis-banner"
+# 988 answers texts in Spanish that start with this word (988lifeline.org/get-help/
+# what-to-expect and the FCC's 988 page, checked 2026-12-07).
+SPANISH_TEXT_KEYWORD = "AYUDA"
 
 
 @dataclass(frozen=True)

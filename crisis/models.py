@@ -34,7 +34,20 @@ class CrisisResource(models.Model):
     text_keyword = models.CharField(
         max_length=30, blank=True, help_text="Word to text, e.g. HOME. Leave blank if none."
     )
+    phone_option = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text="What to press after dialing, as the banner and lists say it after the number, e.g. 'marca 2' "
+        "(988 in Spanish) or 'press 1'. Leave blank if none.",
+    )
     chat_url = models.URLField(blank=True)
+    chat_language = models.CharField(
+        max_length=5,
+        choices=[("en", "English"), ("es", "Spanish")],
+        blank=True,
+        help_text="The language the chat or website is in, when it is not this entry's language (a Spanish entry "
+        "whose chat is in English). Pages then mark the link with that language.",
+    )
     tty = models.CharField("TTY / relay", max_length=200, blank=True)
     languages = models.CharField(max_length=200, blank=True, help_text="e.g. English, Spanish; interpreters for others")
     hours = models.CharField(max_length=100, default="24 hours a day, 7 days a week")

@@ -8,8 +8,10 @@ source confirmed it had started, so it is not listed. Crisis Text Line in Spanis
 WhatsApp 442-AYUDAME): crisistextline.org/blog/2021/10/15/hola-crisis-text-line-is-now-available-in-spanish,
 repeated in its October 2023 announcement.
 The Spanish entries (language "es") are what the Spanish crisis page lists: 988 in Spanish (press 2 on a
-call, the word AYUDA by text, and chat, per 988lifeline.org/get-help/what-to-expect) and Crisis Text
-Line's Spanish service (AYUDA to 741741, or WhatsApp 442-AYUDAME, per Crisis Text Line's announcement).
+call, the word AYUDA by text, per 988lifeline.org/get-help/what-to-expect; its chat is marked as English),
+988 in ASL, Crisis Text Line's Spanish service (AYUDA to 741741, or WhatsApp 442-AYUDAME, per Crisis Text
+Line's announcement), and the Veterans Crisis Line and The Trevor Project, both marked as English: no source
+we found says either answers in Spanish (checked 2026-12-07).
 """
 
 from datetime import date
@@ -147,9 +149,13 @@ RESOURCES = [
             "puede darte información sobre servicios cerca de ti."
         ),
         "phone": "988",
+        "phone_option": "marca 2",
         "text_number": "988",
         "text_keyword": "AYUDA",
+        # The chat the Lifeline's own pages link is in English; a Spanish chat address (988lifeline.org/es/chat/)
+        # appears only on the FCC's page, not yet confirmed at the Lifeline's own source (issue 21 notes).
         "chat_url": "https://988lifeline.org/chat/",
+        "chat_language": "en",
         "tty": "Si usas TTY: usa tu servicio de relevo o marca 711 y luego 988.",
         "languages": "Español e inglés; intérpretes para muchos otros idiomas por teléfono",
         "hours": "24 horas al día, 7 días a la semana",
@@ -157,6 +163,26 @@ RESOURCES = [
         "options": "Al llamar, marca 2 para hablar en español\nPor mensaje de texto, envía la palabra AYUDA",
         "order": 10,
         "source_url": "https://988lifeline.org/get-help/what-to-expect",
+    },
+    {
+        "slug": "988-asl-es",
+        "language": "es",
+        "name": "Línea 988 en lengua de señas americana (ASL)",
+        "purpose": (
+            "Una videollamada con un consejero de crisis de la Línea 988 que usa la lengua de señas americana "
+            "(ASL). En el sitio web de la Línea 988, elige el botón «ASL Now» y sigue los pasos. El sitio web está "
+            "en inglés."
+        ),
+        "chat_url": "https://988lifeline.org/",
+        "chat_language": "en",
+        "languages": "Lengua de señas americana (ASL)",
+        "hours": "Consulta el horario en el sitio web de la Línea 988",
+        "audience": "Personas sordas, sordociegas o con pérdida de audición que usan ASL",
+        "order": 15,
+        "source_url": (
+            "https://www.samhsa.gov/newsroom/press-announcements/20230908/"
+            "988-suicide-crisis-lifeline-adds-american-sign-language-services-deaf-hard-of-hearing-callers"
+        ),
     },
     {
         "slug": "911-es",
@@ -190,6 +216,45 @@ RESOURCES = [
         "audience": "Cualquier persona en EE. UU.",
         "order": 30,
         "source_url": "https://crisistextline.org/blog/2021/10/15/hola-crisis-text-line-is-now-available-in-spanish",
+    },
+    {
+        "slug": "veterans-crisis-line-es",
+        "language": "es",
+        "name": "Veterans Crisis Line, Línea de Crisis para Veteranos (en inglés)",
+        "purpose": (
+            "Apoyo confidencial para veteranos, miembros del servicio militar, de la Guardia Nacional y de la "
+            "Reserva, y para las personas que los quieren. No necesitas estar inscrito en los beneficios ni en la "
+            "atención médica del VA. El servicio y su sitio web están en inglés."
+        ),
+        "phone": "988",
+        "phone_option": "oprime 1",
+        "text_number": "838255",
+        "chat_url": "https://www.veteranscrisisline.net/get-help-now/chat/",
+        "chat_language": "en",
+        "languages": "Inglés",
+        "hours": "24 horas al día, 7 días a la semana",
+        "audience": "Veteranos, miembros del servicio militar y sus familiares y amigos",
+        "order": 40,
+        "source_url": "https://www.veteranscrisisline.net/",
+    },
+    {
+        "slug": "trevor-project-es",
+        "language": "es",
+        "name": "The Trevor Project (en inglés)",
+        "purpose": (
+            "Apoyo en crisis para jóvenes LGBTQ+ menores de 25 años, por teléfono, mensaje de texto o chat, con "
+            "consejeros capacitados para apoyar a jóvenes LGBTQ+. El servicio y su sitio web están en inglés."
+        ),
+        "phone": "1-866-488-7386",
+        "text_number": "678678",
+        "text_keyword": "START",
+        "chat_url": "https://www.thetrevorproject.org/get-help/",
+        "chat_language": "en",
+        "languages": "Inglés",
+        "hours": "24 horas al día, 7 días a la semana",
+        "audience": "Jóvenes LGBTQ+ menores de 25 años",
+        "order": 50,
+        "source_url": "https://www.thetrevorproject.org/get-help/",
     },
     {
         "slug": "outside-the-us-es",

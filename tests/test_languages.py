@@ -7,6 +7,7 @@ import pytest
 
 from content.models import Page
 from crisis.models import CrisisResource
+from tests.helpers import ROOT
 
 pytestmark = pytest.mark.django_db
 
@@ -138,8 +139,42 @@ def test_spanish_crisis_resources_record_their_source_and_check_date():
 
 
 def test_english_crisis_page_is_unchanged_by_the_spanish_entries(client):
-    html = client.get("/crisis/").content.decode()
-    assert "Crisis Text Line (en español)" not in html and "marca 2" not in html
+    main = client.get("/crisis/").content.decode().split("<main", 1)[1]
+    assert "Crisis Text Line (en español)" not in main and "marca 2" not in main
+
+
+def test_the_english_banner_tells_spanish_speakers_to_press_2(client):
+    banner = client.get("/learn/").content.decode().split("<main", 1)[0]
+    assert '<span lang="es">En español: <a href="tel:988"' in banner
+    assert "llama al 988 y marca 2</a>" in banner
+
+
+def test_the_spanish_text_link_opens_a_message_to_988_with_ayuda_typed(client):
+    banner = client.get("/es/").content.decode().split("<main", 1)[0]
+    assert 'href="sms:988?&amp;body=AYUDA"' in banner
+    static_error_page = (ROOT / "templates" / "500.html").read_text()
+    assert 'href="sms:988?&amp;body=AYUDA"' in static_error_page
+
+
+def test_every_988_line_in_spanish_says_to_press_2(client):
+    """Wherever 988 is offered by phone in Spanish (crisis page, directory's no-results box), the option follows:
+    "marca 2" for Spanish, or "oprime 1" on the Veterans Crisis Line's own entry."""
+    pages = [client.get("/es/crisis/"), client.get("/es/directory/?q=zzzznothingmatches")]
+    for response in pages:
+        main = response.content.decode().split("<main", 1)[1]
+        for offer in re.findall(r'[Ll]lama al <a href="tel:988">988</a>[^<]{0,12}', main):
+            assert "marca 2" in offer or "oprime 1" in offer, offer
+        assert "988</a> y marca 2" in main
+
+
+def test_the_spanish_crisis_page_lists_asl_veterans_and_trevor_marking_english_only_services(client):
+    html = client.get("/es/crisis/").content.decode()
+    assert "Línea 988 en lengua de señas americana (ASL)" in html
+    assert "Veterans Crisis Line, Línea de Crisis para Veteranos (en inglés)" in html
+    assert "The Trevor Project (en inglés)" in html
+    # The 988 chat answers in English: the link says so, and says which language it opens in.
+    chat = html.split('href="https://988lifeline.org/chat/"', 1)[1].split("</li>", 1)[0]
+    assert 'hreflang="en"' in chat and "(en inglés)" in chat
 
 
 def test_spanish_directory_offers_a_one_click_spanish_speaking_filter(client):

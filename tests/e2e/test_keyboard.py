@@ -14,12 +14,13 @@ def focused(page):
 def test_tab_order_starts_with_skip_link_then_crisis_links_then_quick_exit(page, site, name):
     page.goto(site(page_paths(site)[name]))
     order = []
-    for _ in range(5):
+    for _ in range(6):
         page.keyboard.press("Tab")
         order.append(focused(page))
     assert order[0]["href"] == "#main" and "skip-link" in order[0]["cls"]
-    assert [item["href"] for item in order[1:4]] == ["tel:988", "sms:988", "tel:911"]
-    assert "quick-exit" in order[4]["cls"]
+    # Then 988 by call and text, 911, and "En español: llama al 988 y marca 2".
+    assert [item["href"] for item in order[1:5]] == ["tel:988", "sms:988", "tel:911", "tel:988"]
+    assert "quick-exit" in order[5]["cls"]
 
 
 def test_the_skip_link_moves_focus_to_the_main_content(page, site):
