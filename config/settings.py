@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "crisis",
     "content",
     "directory",
+    "opendata",
     "pagecache",
     "ops",
 ]

@@ -11,7 +11,7 @@ from directory.sitemaps import ProviderSitemap
 SITEMAPS = {"static": StaticSitemap, "pages": PageSitemap, "providers": ProviderSitemap}
 
 urlpatterns = [
-    path("api/hsds/", include("directory.api_urls")),
+    path("api/hsds/", include("opendata.api_urls")),
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon, name="favicon"),
     path("robots.txt", robots_txt, name="robots"),

@@ -174,7 +174,7 @@ def test_a_search_at_a_place_gives_what_the_search_over_providers_gives(query):
 
 
 def test_option_counts_are_left_out_past_the_limit_at_a_place_too(monkeypatch):
-    from directory import search as search_module
+    from directory.search import engine as search_module
 
     form = DirectorySearchForm(QueryDict("near=90012&radius=100"))
     form.is_valid()

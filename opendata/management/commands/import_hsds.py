@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from directory.hsds_import import import_services, read_dataset
+from opendata.hsds_import import import_services, read_dataset
 
 
 class Command(BaseCommand):

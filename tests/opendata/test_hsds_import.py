@@ -6,8 +6,8 @@ import zipfile
 import pytest
 from django.core.management import CommandError, call_command
 
-from directory.hsds import term_id
 from directory.models import Insurer, Language, Location, Provider, Specialty
+from opendata.hsds import term_id
 
 pytestmark = pytest.mark.django_db
 

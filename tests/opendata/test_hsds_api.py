@@ -14,8 +14,8 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from schemathesis import checks
 
-from directory.hsds import location_ids, organization_id, service_id, term_id
 from directory.models import Location, Provider
+from opendata.hsds import location_ids, organization_id, service_id, term_id
 
 pytestmark = pytest.mark.django_db
 # The HSDS 3.0 schemas live beside the repository in shared/ (as on every developer machine and CI).

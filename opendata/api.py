@@ -16,8 +16,10 @@ from django.http import Http404, JsonResponse
 from django.urls import reverse
 
 from content.forms import clean_text
+from directory.geo import locate
+from directory.models import AGE_FIELDS, FACET_RELATIONS, PAYMENT_FIELDS, Provider
+from directory.search import DirectorySearch
 
-from .geo import locate
 from .hsds import (
     all_terms,
     derived_id,
@@ -33,9 +35,7 @@ from .hsds import (
     virtual_location,
     with_id,
 )
-from .models import AGE_FIELDS, FACET_RELATIONS, PAYMENT_FIELDS, Provider
 from .openapi import MAX_MILES, MAX_PER_PAGE, openapi_document
-from .search import DirectorySearch
 
 DEFAULT_PER_PAGE = 50
 DEFAULT_MILES = 25

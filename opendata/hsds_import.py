@@ -28,12 +28,12 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from content.models import Page
+from directory.geo import locate
+from directory.importer import ImportResult, unique_term_slug
+from directory.models import AGE_FIELDS, PAYMENT_FIELDS, Credential, Insurer, Language, Location, Provider, Specialty
+from directory.services import unique_slug
 
-from .geo import locate
 from .hsds import EXTERNAL_PREFIX, FEATURES, FEE_OPTIONS, TERM_GROUPS, parse_uuid, term_id
-from .importer import ImportResult, unique_term_slug
-from .models import AGE_FIELDS, PAYMENT_FIELDS, Credential, Insurer, Language, Location, Provider, Specialty
-from .services import unique_slug
 
 TABLES = [
     "services", "organizations", "locations", "addresses", "service_at_locations", "phones", "languages",

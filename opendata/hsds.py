@@ -16,8 +16,16 @@ from django.conf import settings
 from django.db.models import Q
 
 from content.models import Page
-
-from .models import AGE_CHOICES, AGE_FIELDS, PAYMENT_CHOICES, PAYMENT_FIELDS, Insurer, Location, Provider, Specialty
+from directory.models import (
+    AGE_CHOICES,
+    AGE_FIELDS,
+    PAYMENT_CHOICES,
+    PAYMENT_FIELDS,
+    Insurer,
+    Location,
+    Provider,
+    Specialty,
+)
 
 NAMESPACE = uuid.UUID("6f1c1f7e-6a2b-4d8e-9a51-3b7c2f0d9e41")
 EXTERNAL_PREFIX = "hsds:"

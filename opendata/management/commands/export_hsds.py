@@ -2,8 +2,8 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from directory.hsds import for_export, provider_to_service
 from directory.models import Provider
+from opendata.hsds import for_export, provider_to_service
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 """The OpenAPI 3.1 document of our HSDS API: HSDS 3.0's own, narrowed to the endpoints we serve.
 
-Built from the HSDS schemas shipped in directory/data/hsds-3.0 (references between schema files
+Built from the HSDS schemas shipped in opendata/data/hsds-3.0 (references between schema files
 become references to components, so the document stands alone and nothing is fetched from
 another host), with our server URL, our parameter limits and our error responses.
 """
