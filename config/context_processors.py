@@ -47,8 +47,8 @@ def site(request):
         "canonical_url": request.build_absolute_uri(request.path),
         "site_nav": [{"label": label, "url": url, "current": request.path.startswith(url)} for label, url in nav],
         "home_url": home_url,
-        # A content page passes its own language_links (its translation may have another slug, or none).
-        **language_links(alternate_urls(request.get_full_path())),
+        # A content page sets its own alternate URLs (its translation may have another slug, or none).
+        **language_links(getattr(request, "alternate_urls", None) or alternate_urls(request.get_full_path())),
     }
 
 

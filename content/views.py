@@ -9,8 +9,6 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 
-from config.context_processors import language_links
-
 from .forms import SiteSearchForm, StartForm
 from .models import Page, Source, ToolReview
 from .presenters import page_json_ld
@@ -88,10 +86,12 @@ def page_detail(request, slug, kind):
     if page.kind != kind:
         return redirect(page, permanent=True)
     label, url_name = SECTIONS[page.kind]
-    alternates = {}
+    # The page's own address in each language (a translation may have another slug, or none): the site's
+    # context processor words the language switch and hreflang links from it.
+    request.alternate_urls = {}
     for code, _name in settings.LANGUAGES:
         other = page.translation_in(code)
-        alternates[code] = other.get_absolute_url() if other else None
+        request.alternate_urls[code] = other.get_absolute_url() if other else None
     return render(
         request,
         "content/page_detail.html",
@@ -100,7 +100,6 @@ def page_detail(request, slug, kind):
             "related": page.related.published(),
             "section": (label, reverse(url_name)),
             "json_ld": page_json_ld(page, request),
-            **language_links(alternates),
         },
     )
 
