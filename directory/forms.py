@@ -11,7 +11,16 @@ from content.models import Page
 from pagecache.version import cached_for_version
 
 from .geo import locate
-from .models import AGE_CHOICES, PAYMENT_CHOICES, Insurer, Language, ProblemReport, Specialty, Suggestion
+from .models import (
+    AGE_CHOICES,
+    CRISIS_CHOICES,
+    PAYMENT_CHOICES,
+    Insurer,
+    Language,
+    ProblemReport,
+    Specialty,
+    Suggestion,
+)
 
 ANY_TERM = {
     "level": _("Any level"),
@@ -34,6 +43,7 @@ INVALID_CHOICE_MESSAGES = {
     "issue": _("That issue is not in our list. Choose one from the menu."),
     "age": _("Choose an age group from the menu."),
     "payment": _("Choose a payment option from the menu."),
+    "crisis": _("Choose a kind of crisis care from the menu."),
     "insurance": _("That insurer is not in our list. Choose one from the menu."),
     "language": _("That language is not in our list. Choose one from the menu."),
     "sort": _("Sort by distance, name or recently verified."),
@@ -49,6 +59,11 @@ CHOICE_LABELS = {
     "older_adults": _("Older adults"),
     "sliding_scale": _("Sliding scale"),
     "self_pay": _("Self-pay"),
+    "private_insurance": _("Private insurance"),
+    "tricare": _("TRICARE (military insurance)"),
+    "walk-in": _("Walk-in crisis care"),
+    "mobile": _("Mobile crisis team"),
+    "onsite": _("Emergency psychiatric care on site"),
     "provider": _("I am this provider or work there"),
     "visitor": _("I know of this provider"),
     "therapist": _("Individual therapist"),
@@ -113,6 +128,9 @@ class DirectorySearchForm(forms.Form):
     )
     payment = forms.ChoiceField(
         label=_("Payment"), choices=[("", _("Any payment")), *translated_choices(PAYMENT_CHOICES)], required=False
+    )
+    crisis = forms.ChoiceField(
+        label=_("Crisis care"), choices=[("", _("Any")), *translated_choices(CRISIS_CHOICES)], required=False
     )
     insurance = forms.ChoiceField(label=_("Insurance"), required=False)
     language = forms.ChoiceField(label=_("Language"), required=False)

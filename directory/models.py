@@ -9,9 +9,11 @@ import hashlib
 import hmac
 import json
 from datetime import timedelta
+from typing import NamedTuple
 
 from django.conf import settings
-from django.core.exceptions import EmptyResultSet
+from django.core.exceptions import EmptyResultSet, ValidationError
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import IntegrityError, connection, models, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +30,43 @@ STALE_AFTER = timedelta(days=365)
 def states_in(text):
     """["CA", "OR"] from "CA, OR" (or "ca;or")."""
     return list(dict.fromkeys(state.strip().upper() for state in text.replace(";", ",").split(",") if state.strip()))
+
+
+# The 50 states, DC and the territories, by their USPS codes: where a US listing can be, or be licensed.
+US_STATES = {
+    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY",
+    "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH",
+    "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY", "AS", "GU", "MP",
+    "PR", "VI",
+}  # fmt: skip
+
+
+def validate_state(value):
+    if value not in US_STATES:
+        raise ValidationError("%(value)s is not a US state's two-letter code, like CA or NY.", params={"value": value})
+
+
+def validate_states(value):
+    for state in states_in(value):
+        validate_state(state)
+
+
+validate_zip_code = RegexValidator(r"^\d{5}$", "A ZIP code is five digits, like 60601.")
+
+
+class PhoneNumber(NamedTuple):
+    text: str
+    href: str
+
+
+def split_list(text):
+    """["a", "b"] from "a; b": the lists kept in one text field."""
+    return [item.strip() for item in text.split(";") if item.strip()]
+
+
+def spell_states(text):
+    """One spelling ("CA, OR") so a state can be matched inside the list."""
+    return ", ".join(states_in(text))
 
 
 def stale_cutoff():
@@ -81,17 +120,35 @@ AGE_FIELDS = {
     "older_adults": "serves_older_adults",
 }
 AGE_CHOICES = [("children", "Children"), ("teens", "Teens"), ("adults", "Adults"), ("older_adults", "Older adults")]
+# New options go at the end: an option's place in its list is its number in the search entries' facet keys.
 PAYMENT_CHOICES = [
     ("medicaid", "Medicaid"),
     ("medicare", "Medicare"),
     ("sliding_scale", "Sliding scale"),
     ("self_pay", "Self-pay"),
+    ("private_insurance", "Private insurance"),
+    ("tricare", "TRICARE (military insurance)"),
 ]
 PAYMENT_FIELDS = {
     "medicaid": "accepts_medicaid",
     "medicare": "accepts_medicare",
     "sliding_scale": "sliding_scale",
     "self_pay": "self_pay",
+    "private_insurance": "accepts_private_insurance",
+    "tricare": "accepts_tricare",
+}
+# Emergency mental health care a program offers (SAMHSA's WI, PEOFF and PEON codes).
+CRISIS_CHOICES = [
+    ("walk-in", "Walk-in crisis care"),
+    ("mobile", "Mobile crisis team"),
+    ("onsite", "Emergency psychiatric care on site"),
+]
+CRISIS_FIELDS = {"walk-in": "crisis_walk_in", "mobile": "crisis_mobile", "onsite": "crisis_onsite"}
+# The filters that are one choice among fixed options, each option a yes/no field of Provider.
+CHOICE_FILTERS = {
+    "age": (AGE_CHOICES, AGE_FIELDS),
+    "payment": (PAYMENT_CHOICES, PAYMENT_FIELDS),
+    "crisis": (CRISIS_CHOICES, CRISIS_FIELDS),
 }
 
 
@@ -190,8 +247,8 @@ FACET_YES = "yes"
 def facet_flags():
     """(facet name, value, boolean column) for every filter that is a yes/no field of Provider."""
     flags = [(name, FACET_YES, column) for name, column in FACET_FLAGS.items()]
-    flags += [("age", age, column) for age, column in AGE_FIELDS.items()]
-    flags += [("payment", option, column) for option, column in PAYMENT_FIELDS.items()]
+    for name, (_, fields) in CHOICE_FILTERS.items():
+        flags += [(name, option, column) for option, column in fields.items()]
     return flags
 
 
@@ -215,10 +272,13 @@ FACET_CODES = {
     "payment": 7,
     "telehealth": 8,
     "accepting": 9,
+    "crisis": 10,
 }
 OPTION_NUMBERS = {
-    "age": {age: number for number, (age, _) in enumerate(AGE_CHOICES, start=1)},
-    "payment": {option: number for number, (option, _) in enumerate(PAYMENT_CHOICES, start=1)},
+    **{
+        name: {option: number for number, (option, _) in enumerate(choices, start=1)}
+        for name, (choices, _) in CHOICE_FILTERS.items()
+    },
     "telehealth": {FACET_YES: 1},
     "accepting": {FACET_YES: 1},
 }
@@ -291,6 +351,7 @@ class Provider(models.Model):
         PENDING = "pending", "Pending review"
         PUBLISHED = "published", "Published"
         HIDDEN = "hidden", "Hidden"
+        WITHDRAWN = "withdrawn", "Withdrawn: no longer listed by its source"
 
     kind = models.CharField(max_length=20, choices=Kind.choices, db_index=True)
     name = models.CharField(max_length=200)
@@ -303,7 +364,13 @@ class Provider(models.Model):
         help_text="Id from the listing's source; imports match on it.",
     )
     credentials = models.ManyToManyField(Credential, blank=True)
-    description = models.TextField(max_length=2000)
+    description = models.TextField(
+        max_length=2000,
+        blank=True,
+        validators=[MaxLengthValidator(2000)],
+        help_text="One short paragraph in plain words. Some public sources have none: the profile then shows the "
+        "listing's facts alone.",
+    )
     specialties = models.ManyToManyField(Specialty, blank=True, verbose_name="issues treated")
     therapies = models.ManyToManyField(
         Page, blank=True, related_name="therapy_providers", limit_choices_to={"kind": Page.Kind.THERAPY}
@@ -326,19 +393,53 @@ class Provider(models.Model):
     accepts_medicare = models.BooleanField(default=False)
     sliding_scale = models.BooleanField(default=False)
     self_pay = models.BooleanField(default=False)
+    accepts_private_insurance = models.BooleanField(default=False)
+    accepts_tricare = models.BooleanField("accepts TRICARE", default=False)
     fee_min = models.PositiveIntegerField(null=True, blank=True, help_text="US dollars per session")
     fee_max = models.PositiveIntegerField(null=True, blank=True, help_text="US dollars per session")
     in_person = models.BooleanField(default=True)
     telehealth = models.BooleanField(default=False)
     telehealth_states = models.CharField(
-        max_length=200, blank=True, help_text="Two-letter states where licensed for telehealth, e.g. CA, OR"
+        max_length=200,
+        blank=True,
+        validators=[validate_states],
+        help_text="Two-letter states where licensed for telehealth, e.g. CA, OR",
     )
-    accepting_new_clients = models.BooleanField(default=True)
+    accepting_new_clients = models.BooleanField(
+        null=True,
+        default=True,
+        help_text="Unknown when the source does not say: readers see 'Ask about openings'.",
+    )
+    crisis_walk_in = models.BooleanField("walk-in crisis care", default=False)
+    crisis_mobile = models.BooleanField("mobile crisis team", default=False)
+    crisis_onsite = models.BooleanField("emergency psychiatric care on site", default=False)
+    crisis_intervention_team = models.BooleanField(default=False)
+    suicide_prevention = models.BooleanField("suicide prevention services", default=False)
+    facility_type = models.CharField(max_length=200, blank=True, help_text="e.g. Community mental health center")
+    operator = models.CharField(
+        max_length=200, blank=True, help_text="Who runs it, e.g. Private non-profit organization"
+    )
+    other_treatments = models.CharField(
+        max_length=500, blank=True, help_text="Treatments without a page of their own, separated by ';'."
+    )
     phone = models.CharField(max_length=30, blank=True)
+    intake_phones = models.CharField(
+        max_length=200, blank=True, help_text="Numbers for intake (a first appointment), separated by ';'."
+    )
     email = models.EmailField(blank=True)
     website = models.URLField(blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True)
     source = models.CharField(max_length=200, blank=True, help_text="Where the listing came from.")
+    feed = models.CharField(
+        max_length=100,
+        blank=True,
+        db_index=True,
+        editable=False,
+        help_text="The import that keeps this listing up to date (samhsa, hsds, csv …); empty for listings made here.",
+    )
+    # What the last import wrote, field by field: a field that differs from it was edited by a moderator,
+    # and the next import leaves it as the moderator left it.
+    imported = models.JSONField(default=dict, blank=True, editable=False)
     last_verified = models.DateField(null=True, blank=True, db_index=True)
     is_sample = models.BooleanField(default=False, help_text="Sample data: shown as 'Sample listing' on the site.")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -364,8 +465,7 @@ class Provider(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        # One spelling ("CA, OR") so a state can be matched inside the list.
-        self.telehealth_states = ", ".join(states_in(self.telehealth_states))
+        self.telehealth_states = spell_states(self.telehealth_states)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -378,6 +478,18 @@ class Provider(models.Model):
     @property
     def licensed_states(self):
         return states_in(self.telehealth_states)
+
+    @property
+    def crisis_services(self):
+        return [label for option, label in CRISIS_CHOICES if getattr(self, CRISIS_FIELDS[option])]
+
+    @property
+    def intake_numbers(self):
+        return [PhoneNumber(number, tel_href(number)) for number in split_list(self.intake_phones)]
+
+    @property
+    def other_treatment_names(self):
+        return split_list(self.other_treatments)
 
     @property
     def ages(self):
@@ -418,10 +530,14 @@ class Location(models.Model):
     )
     street = models.CharField(max_length=200)
     city = models.CharField(max_length=100)
-    state = models.CharField(max_length=2, db_index=True)
-    zip_code = models.CharField("ZIP", max_length=10)
-    latitude = models.FloatField()
-    longitude = models.FloatField()
+    state = models.CharField(max_length=2, db_index=True, validators=[validate_state])
+    zip_code = models.CharField("ZIP", max_length=10, validators=[validate_zip_code])
+    latitude = models.FloatField(validators=[MinValueValidator(-90), MaxValueValidator(90)])
+    longitude = models.FloatField(validators=[MinValueValidator(-180), MaxValueValidator(180)])
+    approximate = models.BooleanField(
+        default=True,
+        help_text="Placed at its ZIP code's centre, not at the street address: distances are shown as 'about'.",
+    )
 
     objects = LocationQuerySet.as_manager()
 

@@ -17,9 +17,10 @@ def provider_json_ld(provider, request):
         "description": provider.description,
         "url": request.build_absolute_uri(provider.get_absolute_url()),
         "medicalSpecialty": "Psychiatric",
-        "isAcceptingNewPatients": provider.accepting_new_clients,
         "availableLanguage": [language.name for language in provider.languages.all()],
     }
+    if provider.accepting_new_clients is not None:
+        data["isAcceptingNewPatients"] = provider.accepting_new_clients
     if provider.phone:
         data["telephone"] = provider.phone
     if provider.email:
@@ -45,7 +46,7 @@ def provider_json_ld(provider, request):
     return json_ld(data)
 
 
-SELECT_FILTERS = ["level", "therapy", "issue", "age", "payment", "insurance", "language"]
+SELECT_FILTERS = ["level", "therapy", "issue", "age", "payment", "insurance", "language", "crisis"]
 
 
 def filter_fields(form, facets):
@@ -92,6 +93,7 @@ def result_card(provider):
         "telehealth": provider.telehealth,
         "summary": Truncator(provider.description).words(30, truncate=" …"),
         "issues": ", ".join(card["specialties"]),
+        "crisis": ", ".join(gettext(service) for service in provider.crisis_services),
         "levels": ", ".join(card["levels"]),
         "therapies": ", ".join(card["therapies"]),
         "payment": payment(provider),
@@ -103,7 +105,12 @@ def result_card(provider):
 def whereabouts(provider):
     """The nearest location in reach and how far, else where the provider works from."""
     if provider.nearest_location:
-        return f"{provider.nearest_location.city_state} · {floatformat(provider.distance, 1)} mi"
+        if provider.nearest_location.approximate:
+            # Placed at its ZIP code's centre: a tenth of a mile would claim more than we know.
+            distance = gettext("about %(miles)s mi") % {"miles": floatformat(provider.distance, 0)}
+        else:
+            distance = f"{floatformat(provider.distance, 1)} mi"
+        return f"{provider.nearest_location.city_state} · {distance}"
     locations = provider.card["locations"]
     if locations:
         return locations[0].city_state

@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from content.forms import clean_text
 from directory.geo import locate
-from directory.models import AGE_FIELDS, FACET_RELATIONS, PAYMENT_FIELDS, Provider
+from directory.models import CHOICE_FILTERS, FACET_RELATIONS, Provider
 from directory.search import DirectorySearch
 
 from .hsds import (
@@ -42,8 +42,7 @@ DEFAULT_MILES = 25
 CACHE_CONTROL = "public, max-age=300"
 # Term groups that are flags on the provider: {group: {value: field}}.
 FLAG_GROUPS = {
-    "age": AGE_FIELDS,
-    "payment": PAYMENT_FIELDS,
+    **{group: fields for group, (_, fields) in CHOICE_FILTERS.items()},
     "feature": {"telehealth": "telehealth", "in_person": "in_person", "accepting": "accepting_new_clients"},
 }
 M2M_GROUPS = {"level": "level", "therapy": "therapy", "issue": "issue", "insurance": "insurance"}

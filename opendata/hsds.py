@@ -17,10 +17,7 @@ from django.db.models import Q
 
 from content.models import Page
 from directory.models import (
-    AGE_CHOICES,
-    AGE_FIELDS,
-    PAYMENT_CHOICES,
-    PAYMENT_FIELDS,
+    CHOICE_FILTERS,
     Insurer,
     Location,
     Provider,
@@ -45,6 +42,7 @@ TERM_GROUPS = {
     "insurance": "Insurance accepted",
     "age": "Age group",
     "payment": "Payment option",
+    "crisis": "Crisis care",
     "feature": "How care is offered",
 }
 FEATURES = {
@@ -196,8 +194,8 @@ def all_terms():
     ]
     terms += [term("issue", slug, name) for slug, name in Specialty.objects.values_list("slug", "name")]
     terms += [term("insurance", slug, name) for slug, name in Insurer.objects.values_list("slug", "name")]
-    terms += [term("age", value, label) for value, label in AGE_CHOICES]
-    terms += [term("payment", value, label) for value, label in PAYMENT_CHOICES]
+    for group, (choices, _) in CHOICE_FILTERS.items():
+        terms += [term(group, value, label) for value, label in choices]
     terms += [term("feature", value, label) for value, (label, _) in FEATURES.items()]
     return terms
 
@@ -209,10 +207,8 @@ def provider_terms(provider):
     terms += [term("therapy", page.slug, page.title) for page in provider.therapies.all()]
     terms += [term("issue", specialty.slug, specialty.name) for specialty in provider.specialties.all()]
     terms += [term("insurance", insurer.slug, insurer.name) for insurer in provider.insurers.all()]
-    terms += [term("age", value, label) for value, label in AGE_CHOICES if getattr(provider, AGE_FIELDS[value])]
-    terms += [
-        term("payment", value, label) for value, label in PAYMENT_CHOICES if getattr(provider, PAYMENT_FIELDS[value])
-    ]
+    for group, (choices, fields) in CHOICE_FILTERS.items():
+        terms += [term(group, value, label) for value, label in choices if getattr(provider, fields[value])]
     terms += [term("feature", value, label) for value, (label, field) in FEATURES.items() if getattr(provider, field)]
     return terms
 

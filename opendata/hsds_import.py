@@ -30,7 +30,7 @@ from django.utils.text import slugify
 from content.models import Page
 from directory.geo import locate
 from directory.importer import ImportResult, unique_term_slug
-from directory.models import AGE_FIELDS, PAYMENT_FIELDS, Credential, Insurer, Language, Location, Provider, Specialty
+from directory.models import CHOICE_FILTERS, Credential, Insurer, Language, Location, Provider, Specialty
 from directory.services import unique_slug
 
 from .hsds import EXTERNAL_PREFIX, FEATURES, FEE_OPTIONS, TERM_GROUPS, parse_uuid, term_id
@@ -248,7 +248,7 @@ class ServiceParser:
             fail(column, message)
         locations, has_virtual = self.locations(service.get("service_at_locations") or [], fail)
         values["kind"] = (terms.get("kind") or [Provider.Kind.PROGRAM])[0]
-        for flags, group in [(AGE_FIELDS, "age"), (PAYMENT_FIELDS, "payment")]:
+        for group, (_, flags) in CHOICE_FILTERS.items():
             for value, model_field in flags.items():
                 values[model_field] = value in terms.get(group, [])
         if terms:
@@ -278,8 +278,7 @@ class ServiceParser:
             "kind": Provider.Kind.values,
             "level": self.levels,
             "therapy": self.therapies,
-            "age": AGE_FIELDS,
-            "payment": PAYMENT_FIELDS,
+            **{group: fields for group, (_, fields) in CHOICE_FILTERS.items()},
             "feature": FEATURES,
         }
         for attribute in attributes:

@@ -17,6 +17,7 @@ from pagecache.version import cached_for_version
 from ..cards import result_cards
 from ..geo import great_circle_miles
 from ..models import (
+    CHOICE_FILTERS,
     FACET_FLAGS,
     FACET_RELATIONS,
     FACET_YES,
@@ -117,7 +118,7 @@ class DirectorySearch:
         for name in FACET_RELATIONS:
             if c.get(name) and c[name] in term_ids.get(name, {}):
                 wanted[name] = str(term_ids[name][c[name]])
-        for name in ("age", "payment"):
+        for name in CHOICE_FILTERS:
             if c.get(name):
                 wanted[name] = c[name]
         for name in FACET_FLAGS:
@@ -263,7 +264,7 @@ class DirectorySearch:
 
     def counts_by_option(self, rows):
         """Rows of (facet, value, count) as the form's options see them: slugs, choice values, or a number."""
-        counts = {name: {} for name in [*FACET_RELATIONS, "age", "payment"]}
+        counts = {name: {} for name in [*FACET_RELATIONS, *CHOICE_FILTERS]}
         counts.update({name: 0 for name in FACET_FLAGS})
         slugs = {name: {str(pk): slug for slug, pk in ids.items()} for name, ids in self.term_ids.items()}
         for name, value, number in rows:

@@ -29,12 +29,19 @@ def test_payment_with_nothing_known_says_to_ask():
 
 
 def test_whereabouts_prefers_the_nearest_location_in_reach():
-    chicago = Location(city="Chicago", state="IL", latitude=41.88, longitude=-87.63)
-    evanston = Location(city="Evanston", state="IL", latitude=42.05, longitude=-87.68)
+    chicago = Location(city="Chicago", state="IL", latitude=41.88, longitude=-87.63, approximate=False)
+    evanston = Location(city="Evanston", state="IL", latitude=42.05, longitude=-87.68, approximate=False)
     provider = provider_with(locations=[evanston, chicago])
     assert whereabouts(provider) == "Evanston, IL"
     provider.nearest_location, provider.distance = chicago, 2.345
     assert whereabouts(provider) == "Chicago, IL · 2.3 mi"
+
+
+def test_a_location_placed_at_its_zip_codes_centre_is_about_so_far():
+    chicago = Location(city="Chicago", state="IL", latitude=41.88, longitude=-87.63, approximate=True)
+    provider = provider_with(locations=[chicago])
+    provider.nearest_location, provider.distance = chicago, 2.345
+    assert whereabouts(provider) == "Chicago, IL · about 2 mi"
 
 
 def test_whereabouts_of_a_remote_provider_names_its_states():

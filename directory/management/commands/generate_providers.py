@@ -36,7 +36,12 @@ FIRST = ["Avery", "Jordan", "Riley", "Sam", "Casey", "Morgan", "Quinn", "Rowan",
 STATES = ["CA", "NY", "TX", "FL", "IL", "PA", "OH", "GA", "NC", "MI", "WA", "OR"]
 PLACES = ["Maple", "Harbor", "Cedar", "Willow", "Summit", "River", "Meadow", "Oak", "Pine", "Lake"]
 KINDS = Provider.Kind.values
-FLAGS = [*AGE_FIELDS.values(), *PAYMENT_FIELDS.values()]
+# The payment options the synthetic set was first made with: later options stay off, so the same seed
+# gives the same listings, and benchmarks stay comparable across versions.
+FLAGS = [
+    *AGE_FIELDS.values(),
+    *(PAYMENT_FIELDS[option] for option in ("medicaid", "medicare", "sliding_scale", "self_pay")),
+]
 RELATIONS = {"therapies": 3, "levels": 2, "specialties": 3, "languages": 2}  # and how many terms at most
 
 
@@ -139,12 +144,12 @@ class Command(BaseCommand):
         Returns the (provider id, term id) pairs written for each relation.
         """
         locations = (
-            (pk, "1 Example Way", city, state, zip_code, lat, lng)
+            (pk, "1 Example Way", city, state, zip_code, lat, lng, True)
             for pk in ids
             if rng.random() < 0.9
             for zip_code, city, state, (lat, lng) in [rng.choice(zips)]
         )
-        columns = ["provider_id", "street", "city", "state", "zip_code", "latitude", "longitude"]
+        columns = ["provider_id", "street", "city", "state", "zip_code", "latitude", "longitude", "approximate"]
         write_rows(Location._meta.db_table, columns, locations)
         relations = {}
         for relation, most in RELATIONS.items():
