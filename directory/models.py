@@ -17,6 +17,7 @@ from django.core.validators import MaxLengthValidator, MaxValueValidator, MinVal
 from django.db import IntegrityError, connection, models, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from content.models import Page
@@ -62,6 +63,15 @@ class PhoneNumber(NamedTuple):
 def split_list(text):
     """["a", "b"] from "a; b": the lists kept in one text field."""
     return [item.strip() for item in text.split(";") if item.strip()]
+
+
+def free_slug(name, taken, fallback="provider"):
+    """The name as a slug, with -2, -3 … added while `taken(slug)` says that one is in use."""
+    base = slugify(name)[:200] or fallback
+    slug, number = base, 2
+    while taken(slug):
+        slug, number = f"{base}-{number}", number + 1
+    return slug
 
 
 def spell_states(text):
@@ -407,6 +417,7 @@ class Provider(models.Model):
     )
     accepting_new_clients = models.BooleanField(
         null=True,
+        blank=True,
         default=True,
         help_text="Unknown when the source does not say: readers see 'Ask about openings'.",
     )
@@ -465,11 +476,19 @@ class Provider(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.telehealth_states = spell_states(self.telehealth_states)
+        self.normalize()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("directory:profile", args=[self.slug])
+
+    def clean(self):
+        if self.fee_min is not None and self.fee_max is not None and self.fee_min > self.fee_max:
+            raise ValidationError({"fee_min": "is more than fee_max"})
+
+    def normalize(self):
+        """What saving makes of the fields; bulk writes, which skip save(), call it themselves."""
+        self.telehealth_states = spell_states(self.telehealth_states)
 
     @property
     def is_stale(self):

@@ -3,11 +3,10 @@
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils.text import slugify
 from post_office import mail
 
 from .geo import locate
-from .models import Credential, Location, Provider, SubmissionSlot, Suggestion, client_address, hash_address
+from .models import Credential, Location, Provider, SubmissionSlot, Suggestion, client_address, free_slug, hash_address
 
 
 def queue_moderator_email(subject, admin_path):
@@ -54,11 +53,7 @@ def accept_submission(request, form, subject, **fields):
 
 
 def unique_slug(name, exclude_pk=None):
-    base = slugify(name)[:200] or "provider"
-    slug, number = base, 2
-    while Provider.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
-        slug, number = f"{base}-{number}", number + 1
-    return slug
+    return free_slug(name, lambda slug: Provider.objects.filter(slug=slug).exclude(pk=exclude_pk).exists())
 
 
 @transaction.atomic

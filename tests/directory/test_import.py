@@ -43,7 +43,7 @@ def test_importing_the_same_file_twice_changes_nothing(tmp_path):
     call_command("import_providers", path, stdout=io.StringIO())
     out = io.StringIO()
     call_command("import_providers", path, stdout=out)
-    assert "0 created, 1 updated" in out.getvalue()
+    assert "0 created, 0 updated, 1 unchanged" in out.getvalue()
     assert Provider.objects.filter(external_id="imp-1").count() == 1
     assert Provider.objects.get(external_id="imp-1").locations.count() == 1
 
@@ -60,7 +60,7 @@ def test_row_errors_are_reported_with_line_numbers_and_nothing_is_imported(tmp_p
     with pytest.raises(CommandError, match="nothing was imported"):
         call_command("import_providers", write_csv(tmp_path / "bad.csv", bad), stdout=io.StringIO(), stderr=err)
     errors = err.getvalue()
-    assert "line 3, kind: 'wizard' is not one of" in errors
+    assert "line 3, kind: Value 'wizard' is not a valid choice" in errors
     assert "line 3, ages: 'toddlers'" in errors
     assert "line 4, therapies: unknown hypnosis" in errors
     assert "line 4, locations: 'Nowhere Street' should look like" in errors

@@ -25,11 +25,11 @@ class Command(BaseCommand):
             return tqdm(items, desc="Importing", unit="row", disable=not show_progress, file=self.stderr)
 
         result = import_rows(rows, dry_run=dry_run, progress=progress)
-        for error in result.errors:
-            self.stderr.write(error)
-        if result.errors:
-            raise CommandError(f"{len(result.errors)} problem(s) found; nothing was imported.")
+        for problem in result.problems:
+            self.stderr.write(str(problem))
+        if result.problems:
+            raise CommandError(f"{len(result.problems)} problem(s) found; nothing was imported.")
         if dry_run:
-            self.stdout.write(f"Dry run: {len(rows)} rows are valid. Nothing was written.")
+            self.stdout.write(f"Dry run: {len(rows)} rows are valid ({result.summary()}). Nothing was written.")
         else:
-            self.stdout.write(f"Imported {len(rows)} rows: {result.created} created, {result.updated} updated.")
+            self.stdout.write(f"Imported {len(rows)} rows: {result.summary()}.")
