@@ -1,15 +1,17 @@
-"""Open Referral HSDS 3.0 import: services from a JSON dataset or a tabular (CSV) package, into providers.
+"""Open Referral HSDS import: services from the wild, as records for the directory's one writer.
 
-Reads what `export_hsds` writes (a JSON list of services with their organization and locations
-nested), a page of the HSDS API (`{"contents": [...]}`), or a folder or zip of HSDS tables
-(`services.csv`, `organizations.csv`, `locations.csv`, `addresses.csv`, `service_at_locations.csv`,
-`phones.csv`, `languages.csv`, `service_areas.csv`, `cost_options.csv`, `attributes.csv`,
-`taxonomy_terms.csv`). As with the CSV importer, every record is checked first and nothing is
-written unless all of them are valid. Services are matched on their HSDS id (`hsds:<id>` in
-`Provider.external_id`), so importing the same file again changes nothing.
+Reads a JSON list of services (what `export_hsds` writes), a page of an HSDS API (`{"contents": [...]}`), a
+single service object (what `/services/{id}` returns), or a tabular package: a folder or zip of CSV tables.
+A package is read by its `datapackage.json` when it has one, else by file name, in the names of HSDS 3.0
+(`service_at_location.csv`, `addresses.csv`, `attributes.csv`, `taxonomy_terms.csv`) and of the HSDS 1.x
+and 2.0 exports most 211s still send (`services_at_location.csv`, `physical_addresses.csv`,
+`services_taxonomy.csv` with `taxonomy.csv`, `service_attributes.csv`, integer ids), for the core tables.
 
-New listings wait for a moderator (pending) unless the caller publishes them; a listing that
-exists keeps its moderation status, except that a service its source marks inactive is hidden.
+Each service becomes a ProviderRecord; one the importer cannot use (no name, an address outside the US, a
+bad email) is named with why and skipped, and the rest are written, unless the caller asks for strict
+all-or-nothing. Services are matched on their HSDS id (`hsds:<id>` in `Provider.external_id`; a source id
+that is not a UUID gets a stable UUID derived from the feed's name and that id), so importing the same file
+again changes nothing.
 """
 
 import contextlib
@@ -17,31 +19,40 @@ import csv
 import io
 import json
 import re
+import uuid
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator, URLValidator
-from django.db import transaction
-from django.utils.text import slugify
+from django.conf.locale import LANG_INFO
 
-from content.models import Page
 from directory.geo import locate
-from directory.importer import ImportResult, unique_term_slug
-from directory.models import CHOICE_FILTERS, Credential, Insurer, Language, Location, Provider, Specialty
-from directory.services import unique_slug
+from directory.models import CHOICE_FILTERS, Credential, Provider
+from directory.writer import ImportResult, LocationRecord, Problem, ProviderRecord, ProviderWriter
 
-from .hsds import EXTERNAL_PREFIX, FEATURES, FEE_OPTIONS, TERM_GROUPS, parse_uuid, term_id
+from .hsds import EXTERNAL_PREFIX, FEATURES, FEE_OPTIONS, NAMESPACE, TERM_GROUPS, parse_uuid, term_id
 
-TABLES = [
-    "services", "organizations", "locations", "addresses", "service_at_locations", "phones", "languages",
-    "service_areas", "cost_options", "attributes", "taxonomy_terms",
-]  # fmt: skip
-FEE_FIELDS = {option: field for field, option in FEE_OPTIONS.items()}
-STATE_PATTERN = re.compile(r"^[A-Z]{2}$")
+# Each table the importer reads, and the names it goes by in HSDS 3.0, then 2.0, 1.1 and 1.0.
+TABLE_NAMES = {
+    "services": ["services", "service"],
+    "organizations": ["organizations", "organization"],
+    "locations": ["locations", "location"],
+    "addresses": ["addresses", "physical_addresses", "physical_address"],
+    # "service_at_locations" is what this importer once read, by mistake; files written for it still import.
+    "service_at_location": ["service_at_location", "services_at_location", "service_at_locations"],
+    "phones": ["phones", "phone"],
+    "languages": ["languages", "language"],
+    "service_areas": ["service_areas", "service_area"],
+    "cost_options": ["cost_options"],
+    "attributes": ["attributes", "service_attributes", "services_taxonomy", "service_taxonomy"],
+    "taxonomy_terms": ["taxonomy_terms", "taxonomy"],
+}
+FEE_FIELDS = {option: name for name, option in FEE_OPTIONS.items()}
+STATUSES = ("active", "inactive", "defunct", "temporarily closed")
 ZIP_PATTERN = re.compile(r"^(\d{5})(?:-?\d{4})?$")
+# ISO 639-1 codes that HSDS 1.x language rows carry and Django's list lacks.
+MORE_LANGUAGES = {"zh": "Chinese", "tl": "Tagalog", "ht": "Haitian Creole", "so": "Somali", "sm": "Samoan"}
 
 
 class DatasetError(ValueError):
@@ -49,40 +60,40 @@ class DatasetError(ValueError):
 
 
 @dataclass
-class ParsedService:
-    hsds_id: str
-    active: bool
-    values: dict
-    m2m: dict
-    terms: dict
-    locations: list = field(default_factory=list)
+class ImportOutcome:
+    result: object
+    # Services left out because none of their taxonomy terms is among those asked for.
+    outside_taxonomy: int = 0
+    problems: list = field(default_factory=list)
 
 
 # Reading
 
 
 def read_dataset(path):
-    """A list of service documents (dicts) from a JSON file, or a folder or zip of HSDS tables."""
+    """A list of service documents (dicts, in HSDS 3.0's JSON shape) from a file, folder or zip."""
     path = Path(path)
     if path.is_dir():
-        return assemble_tables(lambda name: _open_if_exists(path / f"{name}.csv"))
+        return read_tables(lambda name: _open_if_exists(path / name), path.joinpath("datapackage.json").exists())
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as archive:
             members = {Path(name).name: name for name in archive.namelist()}
 
-            def open_table(name):
-                member = members.get(f"{name}.csv")
+            def open_member(name):
+                member = members.get(name)
                 return io.TextIOWrapper(archive.open(member), encoding="utf-8-sig", newline="") if member else None
 
-            return assemble_tables(open_table)
+            return read_tables(open_member, "datapackage.json" in members)
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except json.JSONDecodeError as error:
         raise DatasetError(f"not valid JSON ({error})") from None
     if isinstance(data, dict) and isinstance(data.get("contents"), list):
         data = data["contents"]
+    elif isinstance(data, dict) and "id" in data and "name" in data:
+        data = [data]  # one service, as /services/{id} returns it
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
-        raise DatasetError("expected a JSON list of HSDS services")
+        raise DatasetError("expected a JSON list of HSDS services, a page of them, or one service")
     return data
 
 
@@ -90,22 +101,46 @@ def _open_if_exists(path):
     return path.open(encoding="utf-8-sig", newline="") if path.exists() else None
 
 
-def assemble_tables(open_table):
+def read_tables(open_file, has_datapackage):
     """Nest HSDS tables into service documents, the shape the JSON format has."""
+    files = table_files(open_file) if has_datapackage else {}
     tables = {}
-    for name in TABLES:
-        handle = open_table(name)
-        if handle is None:
-            tables[name] = []
-            continue
-        with handle:
-            tables[name] = [
-                {key.strip(): (value or "").strip() for key, value in row.items() if key}
-                for row in csv.DictReader(handle)
-            ]
+    for table, names in TABLE_NAMES.items():
+        candidates = [files[name] for name in names if name in files] + [f"{name}.csv" for name in names]
+        tables[table] = next(
+            (rows for rows in map(lambda name: read_csv(open_file, name), candidates) if rows is not None), []
+        )
     if not tables["services"]:
-        raise DatasetError("no services.csv (or it has no rows)")
+        raise DatasetError("no services table (services.csv), or it has no rows")
+    return assemble(tables)
 
+
+def table_files(open_file):
+    """{resource name: file name} from the package's datapackage.json."""
+    handle = open_file("datapackage.json")
+    with handle:
+        try:
+            descriptor = json.load(handle)
+        except json.JSONDecodeError as error:
+            raise DatasetError(f"datapackage.json is not valid JSON ({error})") from None
+    return {
+        resource.get("name", ""): Path(str(resource.get("path", ""))).name
+        for resource in descriptor.get("resources", [])
+        if isinstance(resource, dict)
+    }
+
+
+def read_csv(open_file, name):
+    handle = open_file(name)
+    if handle is None:
+        return None
+    with handle:
+        return [
+            {key.strip(): (value or "").strip() for key, value in row.items() if key} for row in csv.DictReader(handle)
+        ]
+
+
+def assemble(tables):
     def by(table, column):
         grouped = {}
         for row in tables[table]:
@@ -123,19 +158,32 @@ def assemble_tables(open_table):
         return row
 
     organizations = {row.get("id"): row for row in tables["organizations"]}
-    terms = {row.get("id"): row for row in tables["taxonomy_terms"]}
+    # 2.0 calls a term's name "term"; 1.1's taxonomy.csv has no code.
+    terms = {row.get("id"): {**row, "name": row.get("name") or row.get("term", "")} for row in tables["taxonomy_terms"]}
     addresses = by("addresses", "location_id")
     locations = {
-        row.get("id"): {**numbers(row, "latitude", "longitude"), "addresses": addresses.get(row.get("id"), [])}
+        row.get("id"): {
+            **numbers(row, "latitude", "longitude"),
+            "addresses": [
+                {**address, "address_type": address.get("address_type") or "physical"}
+                for address in addresses.get(row.get("id"), [])
+            ],
+        }
         for row in tables["locations"]
     }
-    links, phones, languages = (
-        by("service_at_locations", "service_id"),
-        by("phones", "service_id"),
-        by("languages", "service_id"),
-    )
-    areas, costs = by("service_areas", "service_id"), by("cost_options", "service_id")
-    attributes = by("attributes", "link_id")
+    links, phones = by("service_at_location", "service_id"), by("phones", "service_id")
+    languages, areas = by("languages", "service_id"), by("service_areas", "service_id")
+    costs = by("cost_options", "service_id")
+    attributes = {}
+    for row in tables["attributes"]:
+        # 3.0 links an attribute to any entity; 2.0 and 1.1 link terms to services only.
+        if row.get("link_id"):
+            if row.get("link_type", "service") != "service" and row.get("link_entity") != "service":
+                continue
+            service, term = row["link_id"], row.get("taxonomy_term_id")
+        else:
+            service, term = row.get("service_id"), row.get("taxonomy_term_id") or row.get("taxonomy_id")
+        attributes.setdefault(service, []).append({**row, "taxonomy_term": terms.get(term, {"id": term})})
     services = []
     for row in tables["services"]:
         service = {key: value for key, value in row.items() if value}
@@ -143,14 +191,15 @@ def assemble_tables(open_table):
         if row.get("organization_id") in organizations:
             service["organization"] = organizations[row["organization_id"]]
         service["phones"] = phones.get(sid, [])
-        service["languages"] = languages.get(sid, [])
-        service["service_areas"] = areas.get(sid, [])
-        service["cost_options"] = [numbers(cost, "amount") for cost in costs.get(sid, [])]
-        service["attributes"] = [
-            {**attribute, "taxonomy_term": terms.get(attribute.get("taxonomy_term_id"), {})}
-            for attribute in attributes.get(sid, [])
-            if attribute.get("link_type", "service") == "service" or attribute.get("link_entity") == "service"
+        service["languages"] = [
+            {**language, "name": language.get("name") or language_name(language.get("language", ""))}
+            for language in languages.get(sid, [])
         ]
+        service["service_areas"] = [
+            {**area, "name": area.get("name") or area.get("service_area", "")} for area in areas.get(sid, [])
+        ]
+        service["cost_options"] = [numbers(cost, "amount") for cost in costs.get(sid, [])]
+        service["attributes"] = attributes.get(sid, [])
         service["service_at_locations"] = [
             {**link, "location": locations.get(link.get("location_id"), {"id": link.get("location_id")})}
             for link in links.get(sid, [])
@@ -159,71 +208,64 @@ def assemble_tables(open_table):
     return services
 
 
-# Checking
+def language_name(code):
+    """English, from an ISO 639-1 code such as HSDS 1.x gives ("es"); the code itself when unknown."""
+    code = code.strip().lower()
+    return (LANG_INFO.get(code) or {}).get("name") or MORE_LANGUAGES.get(code) or code
+
+
+# Parsing
 
 
 class ServiceParser:
-    """Turns one service document into provider values, collecting problems as 'service <id>, <field>: ...'."""
+    """Turns one service document into a ProviderRecord, naming what it cannot use as problems."""
 
-    def __init__(self):
-        pages = Page.objects.all()
-        self.therapies = dict(pages.filter(kind=Page.Kind.THERAPY).values_list("slug", "pk"))
-        self.levels = dict(pages.filter(kind=Page.Kind.LEVEL, level_facts__isnull=False).values_list("slug", "pk"))
+    def __init__(self, feed):
+        self.feed = feed
         self.credentials = {
-            abbreviation.lower(): pk for abbreviation, pk in Credential.objects.values_list("abbreviation", "pk")
+            abbreviation.lower(): abbreviation
+            for abbreviation in Credential.objects.values_list("abbreviation", flat=True)
         }
 
+    def hsds_id(self, value, kind="service"):
+        """The source's id if it is a UUID (HSDS 3.0), else a UUID derived from it (HSDS 1.x ids are often
+        integers): the same source id always gives the same id here."""
+        if value in (None, ""):
+            return None
+        return parse_uuid(value) or str(uuid.uuid5(NAMESPACE, f"{self.feed}:{kind}:{value}"))
+
     def parse(self, service, number):
-        errors = []
-        sid = parse_uuid(service.get("id"))
+        sid = self.hsds_id(service.get("id"))
         label = f"service {service.get('id') or f'number {number}'}"
+        problems = []
 
         def fail(column, message):
-            errors.append(f"{label}, {column}: {message}")
+            problems.append(Problem(label, column, message))
 
         def text(value):
-            return value.strip() if isinstance(value, str) else ""
+            return str(value).strip() if isinstance(value, str | int | float) else ""
 
         if sid is None:
-            fail("id", "is missing or not a UUID")
+            fail("id", "is missing")
         organization = service.get("organization") if isinstance(service.get("organization"), dict) else {}
-        values = {"name": text(service.get("name")), "is_sample": False}
-        if not values["name"]:
-            fail("name", "is required")
-        elif len(values["name"]) > 200:
-            fail("name", "is longer than 200 characters")
-        values["description"] = text(service.get("description")) or text(organization.get("description"))
-        if not values["description"]:
-            fail("description", "is required (on the service or its organization)")
-        elif len(values["description"]) > 2000:
-            fail("description", "is longer than 2000 characters")
-        status = text(service.get("status")) or "active"
-        if status not in ("active", "inactive", "defunct", "temporarily closed"):
+        values = {
+            "name": text(service.get("name")),
+            "description": text(service.get("description")) or text(organization.get("description")),
+            "website": text(service.get("url")) or text(organization.get("website")) or text(organization.get("url")),
+            "email": text(service.get("email")) or text(organization.get("email")),
+            "is_sample": False,
+        }
+        status = text(service.get("status")).lower() or "active"
+        if status not in STATUSES:
             fail("status", f"{status!r} is not active, inactive, defunct or temporarily closed")
-
-        values["website"] = text(service.get("url")) or text(organization.get("website"))
-        if values["website"]:
-            try:
-                URLValidator(schemes=["https", "http"])(values["website"])
-            except ValidationError:
-                fail("url", f"{values['website']!r} is not a web address")
-        values["email"] = text(service.get("email")) or text(organization.get("email"))
-        if values["email"]:
-            try:
-                EmailValidator()(values["email"])
-            except ValidationError:
-                fail("email", f"{values['email']!r} is not an email address")
         numbers = [text(phone.get("number")) for phone in service.get("phones") or [] if isinstance(phone, dict)]
         values["phone"] = next((number for number in numbers if number), "")
-        if len(values["phone"]) > 30:
-            fail("phones", f"{values['phone']!r} is longer than 30 characters")
         values["last_verified"] = None
         if service.get("assured_date"):
             try:
                 values["last_verified"] = date.fromisoformat(text(service["assured_date"])[:10])
             except ValueError:
                 fail("assured_date", f"{service['assured_date']!r} is not a date like 2026-01-31")
-
         for name in FEE_OPTIONS:
             values[name] = None
         for cost in service.get("cost_options") or []:
@@ -235,18 +277,18 @@ class ServiceParser:
                 fail("cost_options", f"{amount!r} should be a whole number of dollars")
             else:
                 values[name] = int(amount)
-        if values["fee_min"] is not None and values["fee_max"] is not None and values["fee_min"] > values["fee_max"]:
-            fail("cost_options", "the lowest fee is more than the highest")
-
+        # Service areas that are states are where the service may be used from (telehealth licences).
         states = [
             text(area.get("name")).upper() for area in service.get("service_areas") or [] if isinstance(area, dict)
         ]
-        values["telehealth_states"] = ", ".join(dict.fromkeys(state for state in states if STATE_PATTERN.match(state)))
+        values["telehealth_states"] = ", ".join(
+            dict.fromkeys(state for state in states if re.fullmatch(r"[A-Z]{2}", state))
+        )
 
-        terms, term_errors = self.terms(service.get("attributes") or [])
-        for column, message in term_errors:
+        terms, term_problems = self.terms(service.get("attributes") or [])
+        for column, message in term_problems:
             fail(column, message)
-        locations, has_virtual = self.locations(service.get("service_at_locations") or [], fail)
+        locations, has_virtual = self.locations(sid, service.get("service_at_locations") or [], fail)
         values["kind"] = (terms.get("kind") or [Provider.Kind.PROGRAM])[0]
         for group, (_, flags) in CHOICE_FILTERS.items():
             for value, model_field in flags.items():
@@ -256,12 +298,11 @@ class ServiceParser:
                 values[model_field] = value in terms.get("feature", [])
         else:
             # Another directory's data says nothing of these: derive what the locations show, claim nothing else.
-            values.update(telehealth=has_virtual, in_person=bool(locations), accepting_new_clients=False)
-
+            values.update(telehealth=has_virtual, in_person=bool(locations), accepting_new_clients=None)
         licenses = [part.strip().lower() for part in re.split(r"[,;]", text(service.get("licenses"))) if part.strip()]
-        m2m = {
-            "therapies": [self.therapies[slug] for slug in terms.get("therapy", [])],
-            "levels": [self.levels[slug] for slug in terms.get("level", [])],
+        record_terms = {
+            "therapies": terms.get("therapy", []),
+            "levels": terms.get("level", []),
             "credentials": [self.credentials[name] for name in licenses if name in self.credentials],
             "languages": [
                 text(language.get("name")) for language in service.get("languages") or [] if text(language.get("name"))
@@ -269,16 +310,24 @@ class ServiceParser:
             "specialties": terms.get("issue_names", []),
             "insurers": terms.get("insurance_names", []),
         }
-        return ParsedService(sid, status == "active", values, m2m, terms, locations), errors
+        record = ProviderRecord(
+            label,
+            f"{EXTERNAL_PREFIX}{sid}",
+            values,
+            record_terms,
+            locations,
+            status=None if status == "active" else Provider.Status.HIDDEN,
+        )
+        return record, problems
 
     def terms(self, attributes):
         """{group: [value]} from attributes that carry this directory's taxonomy terms; others are ignored."""
-        found, errors = {}, []
+        found, problems = {}, []
         known = {
             "kind": Provider.Kind.values,
-            "level": self.levels,
-            "therapy": self.therapies,
-            **{group: fields for group, (_, fields) in CHOICE_FILTERS.items()},
+            "age": CHOICE_FILTERS["age"][1],
+            "payment": CHOICE_FILTERS["payment"][1],
+            "crisis": CHOICE_FILTERS["crisis"][1],
             "feature": FEATURES,
         }
         for attribute in attributes:
@@ -291,24 +340,25 @@ class ServiceParser:
             if group not in TERM_GROUPS or not value or parse_uuid(term.get("id")) != term_id(code):
                 continue
             if group in ("issue", "insurance"):
-                found.setdefault(f"{group}_names", []).append((value, str(term.get("name") or value)))
-            elif value not in known[group]:
-                errors.append(("attributes", f"unknown {TERM_GROUPS[group].lower()} {value!r}"))
+                found.setdefault(f"{group}_names", []).append(str(term.get("name") or value))
+            elif group in known and value not in known[group]:
+                problems.append(("attributes", f"unknown {TERM_GROUPS[group].lower()} {value!r}"))
                 continue
             found.setdefault(group, []).append(value)
-        return found, errors
+        return found, problems
 
-    def locations(self, links, fail):
+    def locations(self, sid, links, fail):
         locations, has_virtual = [], False
         for link in links:
             location = link.get("location") if isinstance(link, dict) else None
             if not isinstance(location, dict):
                 fail("service_at_locations", "has no location")
                 continue
-            lid, link_id = parse_uuid(location.get("id")), parse_uuid(link.get("id"))
+            lid = self.hsds_id(location.get("id"), "location")
+            link_id = self.hsds_id(link.get("id"), "service_at_location")
             where = f"location {location.get('id')}"
             if lid is None or link_id is None:
-                fail("service_at_locations", f"{where}: the location and service_at_location need UUID ids")
+                fail("service_at_locations", f"{where}: the location and service_at_location need ids")
                 continue
             if location.get("location_type") == "virtual":
                 has_virtual = True
@@ -320,124 +370,101 @@ class ServiceParser:
             if address is None:
                 fail("service_at_locations", f"{where}: a physical location needs an address")
                 continue
-            street = str(address.get("address_1") or "").strip()
-            city = str(address.get("city") or "").strip()
             state = str(address.get("state_province") or "").strip().upper()
-            zip_match = ZIP_PATTERN.match(str(address.get("postal_code") or "").strip())
-            problems = []
-            if not street or len(street) > 200:
-                problems.append("address_1 is required (at most 200 characters)")
-            if not city or len(city) > 100:
-                problems.append("city is required (at most 100 characters)")
-            if not STATE_PATTERN.match(state):
-                problems.append(f"state_province {state!r} is not a two-letter state")
+            postal_code = str(address.get("postal_code") or "").strip()
+            zip_match = ZIP_PATTERN.match(postal_code)
             if not zip_match:
-                problems.append(f"postal_code {address.get('postal_code')!r} is not a US ZIP code")
-            latitude, longitude = location.get("latitude"), location.get("longitude")
-            if not (isinstance(latitude, int | float) and isinstance(longitude, int | float)):
-                place = locate(zip_match.group(1)) if zip_match else None
-                if place is None and zip_match:
-                    problems.append(f"no latitude and longitude, and ZIP code {zip_match.group(1)} is unknown")
-                latitude, longitude = (place.latitude, place.longitude) if place else (None, None)
-            elif not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-                problems.append("latitude or longitude is out of range")
-            if problems:
-                fail("service_at_locations", f"{where}: {'; '.join(problems)}")
+                fail("service_at_locations", f"{where}: postal_code {postal_code!r} is not a US ZIP code")
                 continue
+            latitude, longitude = location.get("latitude"), location.get("longitude")
+            approximate = not (isinstance(latitude, int | float) and isinstance(longitude, int | float))
+            if approximate:
+                place = locate(zip_match.group(1))
+                if place is None:
+                    fail(
+                        "service_at_locations",
+                        f"{where}: no latitude and longitude, and ZIP code {zip_match.group(1)} is unknown",
+                    )
+                    continue
+                latitude, longitude = place.latitude, place.longitude
             locations.append(
-                {
-                    "external_id": f"{EXTERNAL_PREFIX}{lid}/{link_id}",
-                    "street": street,
-                    "city": city,
-                    "state": state,
-                    "zip_code": zip_match.group(1),
-                    "latitude": latitude,
-                    "longitude": longitude,
-                }
+                LocationRecord(
+                    external_id=f"{EXTERNAL_PREFIX}{lid}/{link_id}",
+                    street=str(address.get("address_1") or "").strip(),
+                    city=str(address.get("city") or "").strip(),
+                    state=state,
+                    zip_code=zip_match.group(1),
+                    latitude=latitude,
+                    longitude=longitude,
+                    approximate=approximate,
+                )
             )
         return locations, has_virtual
 
 
-# Writing
+def under_taxonomy(service, wanted):
+    """Whether a service carries one of the `wanted` terms, given by id, code or name, or a term below one: its
+    parent is a wanted term (HSDS 1.x names parents), or its code continues a wanted code (211 taxonomy codes
+    such as RP-1500.1400 sit under RP-1500 and RP)."""
+    wanted = {value.strip().lower() for value in wanted if value.strip()}
+    for attribute in service.get("attributes") or []:
+        term = attribute.get("taxonomy_term") if isinstance(attribute, dict) else None
+        if not isinstance(term, dict):
+            continue
+        keys = {str(term.get(key) or "").strip().lower() for key in ("id", "code", "name", "parent_id", "parent_name")}
+        code = str(term.get("code") or "").strip().lower()
+        if keys & wanted or any(code.startswith((f"{prefix}.", f"{prefix}-")) for prefix in wanted):
+            return True
+    return False
 
 
-def check_services(services):
-    """(parsed services, problems): every record is checked, and ids must not repeat."""
-    parser, parsed, errors = ServiceParser(), [], []
-    seen_services, seen_links = {}, {}
+# Importing
+
+
+def import_services(
+    services,
+    feed="hsds",
+    dry_run=False,
+    publish=False,
+    strict=False,
+    full=False,
+    taxonomy=(),
+    source="",
+    progress=lambda items: items,
+):
+    """Parse every service and hand the records to the writer: bad ones are named and skipped (all-or-nothing
+    with `strict`); with `full`, the feed's listings the file leaves out are withdrawn."""
+    outcome = ImportOutcome(result=None)
+    if taxonomy:
+        kept = [service for service in services if isinstance(service, dict) and under_taxonomy(service, taxonomy)]
+        outcome.outside_taxonomy = len(services) - len(kept)
+        services = kept
+    parser, records = ServiceParser(feed), []
     for number, service in enumerate(services, start=1):
         if not isinstance(service, dict):
-            errors.append(f"service number {number}: is not an object")
+            outcome.problems.append(Problem(f"service number {number}", "service", "is not an object"))
             continue
         record, problems = parser.parse(service, number)
-        if record.hsds_id in seen_services:
-            problems.append(f"service {record.hsds_id}, id: repeats service number {seen_services[record.hsds_id]}")
-        seen_services.setdefault(record.hsds_id, number)
-        for location in record.locations:
-            if location["external_id"] in seen_links:
-                problems.append(f"service {record.hsds_id}, service_at_locations: a service_at_location id repeats")
-            seen_links[location["external_id"]] = number
-        errors.extend(problems)
-        parsed.append(record)
-    return parsed, errors
-
-
-def named_terms(model, pairs, cache):
-    """Ids of terms given as (slug, name): found by slug, then by name, else created with that slug."""
-    ids = []
-    for slug, name in pairs:
-        key = (model, slug)
-        if key not in cache:
-            term = model.objects.filter(slug=slug).first() or model.objects.filter(name__iexact=name).first()
-            if term is None:
-                free = slugify(slug) == slug and not model.objects.filter(slug=slug).exists()
-                term = model.objects.create(name=name, slug=slug if free else unique_term_slug(model, name))
-            cache[key] = term.pk
-        ids.append(cache[key])
-    return ids
-
-
-def language_ids(names, cache):
-    return named_terms(Language, [(slugify(name) or name, name) for name in names], cache)
-
-
-def import_services(services, dry_run=False, publish=False, source="", progress=lambda items: items):
-    """Check every service, then (unless dry_run or any is invalid) create or update providers."""
-    result = ImportResult()
-    parsed, result.errors = check_services(services)
-    if result.errors or dry_run:
-        return result
-    existing = Provider.objects.in_bulk(
-        [EXTERNAL_PREFIX + record.hsds_id for record in parsed], field_name="external_id"
+        if source:
+            record.values["source"] = source
+        if problems:
+            outcome.problems += problems
+        else:
+            records.append(record)
+    writer = ProviderWriter(
+        feed,
+        new_status=Provider.Status.PUBLISHED if publish else Provider.Status.PENDING,
+        publish_existing=publish,
+        strict=strict,
+        full=full,
+        change_reason=f"Imported from HSDS ({feed})",
     )
-    cache = {}
-    with transaction.atomic():
-        for record in progress(parsed):
-            provider = existing.get(EXTERNAL_PREFIX + record.hsds_id)
-            if provider is None:
-                provider = Provider(
-                    slug=unique_slug(record.values["name"]), external_id=EXTERNAL_PREFIX + record.hsds_id
-                )
-                provider.status = Provider.Status.PUBLISHED if publish else Provider.Status.PENDING
-                result.created += 1
-            else:
-                result.updated += 1
-            if not record.active:
-                provider.status = Provider.Status.HIDDEN
-            elif publish:
-                provider.status = Provider.Status.PUBLISHED
-            for name, value in record.values.items():
-                setattr(provider, name, value)
-            if source:
-                provider.source = source
-            provider.save()
-            provider.therapies.set(record.m2m["therapies"])
-            provider.levels.set(record.m2m["levels"])
-            provider.credentials.set(record.m2m["credentials"])
-            provider.languages.set(language_ids(record.m2m["languages"], cache))
-            provider.specialties.set(named_terms(Specialty, record.m2m["specialties"], cache))
-            provider.insurers.set(named_terms(Insurer, record.m2m["insurers"], cache))
-            provider.locations.all().delete()
-            Location.objects.bulk_create(Location(provider=provider, **location) for location in record.locations)
-            Provider.objects.filter(pk=provider.pk).refresh_facets()  # bulk_create sends no signals
-    return result
+    if strict and outcome.problems:
+        # The services that parsed are checked too, so that one run lists every problem in the file.
+        outcome.problems += writer.check(records)[1]
+        outcome.result = ImportResult()
+    else:
+        outcome.result = writer.write(records, dry_run=dry_run, progress=progress)
+        outcome.problems += outcome.result.problems
+    outcome.result.skipped = len({problem.label for problem in outcome.problems})
+    return outcome

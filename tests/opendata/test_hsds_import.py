@@ -2,6 +2,7 @@ import csv
 import io
 import json
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -42,7 +43,7 @@ def empty_the_directory():
 
 def as_tables(services):
     """The same services as HSDS CSV tables: {file name: rows}."""
-    tables = {name: [] for name in ["services", "organizations", "locations", "addresses", "service_at_locations",
+    tables = {name: [] for name in ["services", "organizations", "locations", "addresses", "service_at_location",
                                     "phones", "languages", "service_areas", "cost_options", "attributes",
                                     "taxonomy_terms"]}  # fmt: skip
     terms = {}
@@ -58,7 +59,7 @@ def as_tables(services):
             tables["attributes"].append({k: v for k, v in attribute.items() if k != "taxonomy_term"})
         for link in service["service_at_locations"]:
             location = link["location"]
-            tables["service_at_locations"].append({k: v for k, v in link.items() if k != "location"})
+            tables["service_at_location"].append({k: v for k, v in link.items() if k != "location"})
             tables["locations"].append({k: v for k, v in location.items() if k != "addresses"})
             tables["addresses"].extend(location.get("addresses", []))
     tables["taxonomy_terms"] = list(terms.values())
@@ -115,9 +116,11 @@ def test_importing_the_same_file_twice_changes_nothing(tmp_path):
     first = list(Provider.objects.order_by("pk").values())
     locations = list(Location.objects.order_by("pk").values_list("external_id", "street"))
 
-    assert "0 created, 5 updated" in import_hsds(path)
-    second = list(Provider.objects.order_by("pk").values())
-    assert [{**row, "updated_at": None} for row in second] == [{**row, "updated_at": None} for row in first]
+    history = Provider.history.count()
+    assert "0 created, 0 updated, 5 unchanged" in import_hsds(path)
+    # Nothing was written: not even updated_at moved, and no history row was added.
+    assert list(Provider.objects.order_by("pk").values()) == first
+    assert Provider.history.count() == history
     assert list(Location.objects.order_by("pk").values_list("external_id", "street")) == locations
 
 
@@ -152,7 +155,7 @@ def test_a_service_its_source_marks_inactive_is_hidden(tmp_path):
     assert Provider.objects.get().status == Provider.Status.HIDDEN
 
 
-def test_problems_are_reported_by_record_and_field_and_nothing_is_imported(tmp_path):
+def test_problems_are_reported_by_record_and_field_and_strict_imports_nothing(tmp_path):
     services = exported()[:3]
     services[0]["email"] = "not an email"
     services[1].pop("name")
@@ -176,10 +179,24 @@ def test_problems_are_reported_by_record_and_field_and_nothing_is_imported(tmp_p
     ]
     count = Provider.objects.count()
 
-    with pytest.raises(CommandError, match="3 problem"):
-        import_hsds(write_json(tmp_path, services))
+    with pytest.raises(CommandError, match=r"problem\(s\) found; nothing was imported \(--strict\)"):
+        import_hsds(write_json(tmp_path, services), "--strict")
 
     assert Provider.objects.count() == count
+
+
+def test_a_scheduled_feed_skips_the_services_it_cannot_use_and_imports_the_rest(tmp_path):
+    services = exported()[:3]
+    services[0]["email"] = "not an email"
+    services[1].pop("name")
+    empty_the_directory()
+    err = io.StringIO()
+
+    call_command("import_hsds", str(write_json(tmp_path, services)), stdout=io.StringIO(), stderr=err)
+
+    assert f"service {services[0]['id']}, email: Enter a valid email address." in err.getvalue()
+    assert f"service {services[1]['id']}, name: This field cannot be blank." in err.getvalue()
+    assert list(Provider.objects.values_list("external_id", flat=True)) == [f"hsds:{services[2]['id']}"]
 
 
 def test_the_error_names_the_service_and_field(tmp_path):
@@ -187,8 +204,7 @@ def test_the_error_names_the_service_and_field(tmp_path):
     services[0]["assured_date"] = "last Tuesday"
     err = io.StringIO()
 
-    with pytest.raises(CommandError):
-        call_command("import_hsds", str(write_json(tmp_path, services)), stderr=err)
+    call_command("import_hsds", str(write_json(tmp_path, services)), stdout=io.StringIO(), stderr=err)
 
     assert f"service {services[0]['id']}, assured_date: 'last Tuesday' is not a date" in err.getvalue()
 
@@ -197,7 +213,7 @@ def test_a_dry_run_writes_nothing(tmp_path):
     path = write_json(tmp_path, exported()[:2])
     empty_the_directory()
 
-    assert "2 services are valid" in import_hsds(path, "--dry-run")
+    assert "Dry run: Read 2 services: 2 created, 0 updated, 0 unchanged" in import_hsds(path, "--dry-run")
     assert Provider.objects.count() == 0
 
 
@@ -205,7 +221,7 @@ def test_a_file_that_is_not_hsds_is_refused(tmp_path):
     path = tmp_path / "bad.json"
     path.write_text('{"hello": "world"}')
 
-    with pytest.raises(CommandError, match="expected a JSON list"):
+    with pytest.raises(CommandError, match="expected a JSON list of HSDS services, a page of them, or one service"):
         import_hsds(path)
 
 
@@ -248,7 +264,8 @@ def test_another_directorys_service_without_our_taxonomy_imports_with_what_it_sa
     assert provider.description == "Help."
     assert provider.phone == "555-0100"
     assert provider.kind == Provider.Kind.PROGRAM
-    assert provider.in_person and not provider.telehealth and not provider.accepting_new_clients
+    assert provider.in_person and not provider.telehealth
+    assert provider.accepting_new_clients is None  # the source does not say: readers see "Ask about openings"
     [location] = provider.locations.all()
     assert location.zip_code == "60601" and location.latitude
 
@@ -261,4 +278,102 @@ def test_an_unknown_term_of_our_own_taxonomy_is_a_problem(tmp_path):
     )
 
     with pytest.raises(CommandError, match="1 problem"):
-        import_hsds(write_json(tmp_path, services))
+        import_hsds(write_json(tmp_path, services), "--strict")
+
+
+def test_a_full_feed_withdraws_what_it_no_longer_lists_and_brings_it_back_when_it_does(tmp_path):
+    services = exported()[:3]
+    empty_the_directory()
+    import_hsds(write_json(tmp_path, services), "--publish", "--full", "--feed", "county-211")
+
+    out = import_hsds(write_json(tmp_path, services[:2], "later.json"), "--full", "--feed", "county-211")
+
+    assert "1 withdrawn" in out
+    gone = Provider.objects.get(external_id=f"hsds:{services[2]['id']}")
+    assert gone.status == Provider.Status.WITHDRAWN
+    assert gone not in Provider.objects.published()
+    assert gone.history.latest().history_change_reason == "No longer in county-211: withdrawn"
+    import_hsds(write_json(tmp_path, services, "again.json"), "--full", "--feed", "county-211")
+    gone.refresh_from_db()
+    assert gone.status == Provider.Status.PUBLISHED
+
+
+def test_a_moderators_edit_survives_the_next_import_of_a_changed_file(tmp_path):
+    services = exported()[:1]
+    empty_the_directory()
+    import_hsds(write_json(tmp_path, services), "--publish")
+    provider = Provider.objects.get()
+    provider.phone = "555-0199"  # a moderator called and corrected it
+    provider.save()
+    services[0]["name"] = "Renamed at the source"
+    services[0]["phones"][0]["number"] = "555-0100"
+
+    out = import_hsds(write_json(tmp_path, services, "changed.json"))
+
+    provider.refresh_from_db()
+    assert provider.phone == "555-0199"
+    assert provider.name == "Renamed at the source"
+    assert "1 updated" in out and "1 moderator edit(s) kept" in out
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_open_referrals_own_hsds_3_package_is_read_by_its_datapackage_names_and_its_location_refused_honestly():
+    err = io.StringIO()
+    call_command("import_hsds", str(FIXTURES / "hsds-3.0-examples" / "csv"), stdout=io.StringIO(), stderr=err)
+    # Its one service is found through service_at_location.csv, and its fictional location is not in the US.
+    assert "service_at_locations: location" in err.getvalue()
+    assert "postal_code 'ABC 1234' is not a US ZIP code" in err.getvalue()
+    assert not Provider.objects.filter(name="Example Service").exists()
+
+
+def test_a_single_hsds_service_object_is_read():
+    err = io.StringIO()
+    call_command(
+        "import_hsds",
+        str(FIXTURES / "hsds-3.0-examples" / "json" / "service_full.json"),
+        stdout=io.StringIO(),
+        stderr=err,
+    )
+    assert "postal_code 'ABC 1234' is not a US ZIP code" in err.getvalue()
+
+
+def test_an_hsds_1_1_package_from_a_211_imports_with_stable_ids_and_names_its_two_bad_services():
+    empty_the_directory()
+    err = io.StringIO()
+    package = FIXTURES / "hsds-1.1"
+
+    out = io.StringIO()
+    call_command("import_hsds", str(package), "--publish", "--feed", "smc-211", stdout=out, stderr=err)
+
+    assert "Read 12 services: 10 created" in out.getvalue()
+    assert (
+        "service 11, service_at_locations: location 11: no latitude and longitude, and ZIP code 00000 is unknown"
+        in err.getvalue()
+    )
+    assert "service 12, email: Enter a valid email address." in err.getvalue()
+    coastside = Provider.objects.get(name="Coastside Mental Health (Adult and Youth Services)")
+    assert coastside.locations.get().zip_code == "94019"
+    assert set(coastside.languages.values_list("name", flat=True)) <= {"Spanish", "Chinese", "Tagalog"}
+    ids = sorted(Provider.objects.values_list("external_id", flat=True))
+    call_command("import_hsds", str(package), "--feed", "smc-211", stdout=out, stderr=io.StringIO())
+    assert sorted(Provider.objects.values_list("external_id", flat=True)) == ids
+    assert "0 created, 0 updated, 10 unchanged" in out.getvalue()
+
+
+def test_a_statewide_feed_can_keep_only_the_services_under_chosen_taxonomy_terms():
+    empty_the_directory()
+    out = io.StringIO()
+    call_command(
+        "import_hsds",
+        str(FIXTURES / "hsds-1.1"),
+        "--taxonomy",
+        "MENTAL HEALTH SERVICES",
+        stdout=out,
+        stderr=io.StringIO(),
+    )
+    assert "7 outside the chosen taxonomy terms, left out" in out.getvalue()
+    names = set(Provider.objects.values_list("name", flat=True))
+    assert "Coastside Mental Health (Adult and Youth Services)" in names
+    assert "Main Library" not in names and "Meals on Wheels - South County" not in names
