@@ -6,7 +6,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# What `make setup` loads (DATA_COMMANDS in the Makefile), in the same order: each app's own loader.
+# What `make setup` loads (DATA_COMMANDS in the Makefile), in the same order, but SAMHSA's 9,037 facilities
+# (load_public_directory): tests that need them read a slice of the workbook (tests/opendata/fixtures).
 DATA_COMMANDS = ("load_crisis_resources", "load_curated_data", "load_sample_directory")
 # Production settings for a fresh process (run_django) that serves requests for "testserver" over plain HTTP.
 PRODUCTION_ENV = {
