@@ -1,9 +1,16 @@
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 
 from django.conf import settings
 from django.urls import reverse, translate_url
 from django.utils import translation
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
+
+from directory.models import Provider
+from opendata.samhsa import FEED as SAMHSA_FEED
+from pagecache.version import cached_for_version, content_version
+
+PUBLIC_FEEDS = [SAMHSA_FEED]
 
 SITE_NAV = [
     (_("Learn"), "content:learn"),
@@ -38,6 +45,17 @@ def language_links(alternates):
     return {"hreflang_links": hreflang, "language_switch": switch}
 
 
+def public_directories(request):
+    """The editions of public directories whose listings are published ("SAMHSA National Directory …, 2022"),
+    worked out once per content version."""
+    listings = Provider.objects.published().filter(feed__in=PUBLIC_FEEDS)
+    return cached_for_version(
+        "directory:public-directories",
+        content_version(request),
+        lambda: sorted(set(listings.values_list("source", flat=True))),
+    )
+
+
 def site(request):
     nav, home_url = fixed_urls(translation.get_language())
     return {
@@ -47,6 +65,8 @@ def site(request):
         "canonical_url": request.build_absolute_uri(request.path),
         "site_nav": [{"label": label, "url": url, "current": request.path.startswith(url)} for label, url in nav],
         "home_url": home_url,
+        # Worked out only by a template that shows it (the home page).
+        "public_directories": SimpleLazyObject(partial(public_directories, request)),
         # A content page sets its own alternate URLs (its translation may have another slug, or none).
         **language_links(getattr(request, "alternate_urls", None) or alternate_urls(request.get_full_path())),
     }

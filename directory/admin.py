@@ -60,8 +60,12 @@ class VerifiedFilter(admin.SimpleListFilter):
 @admin.register(Provider)
 class ProviderAdmin(SimpleHistoryAdmin):
     list_display = ["name", "kind", "status", "accepting_new_clients", "telehealth", "last_verified", "is_sample"]
-    list_filter = ["status", "kind", StateFilter, VerifiedFilter, "accepting_new_clients", "telehealth", "is_sample"]
+    list_filter = [
+        "status", "kind", "feed", StateFilter, VerifiedFilter, "accepting_new_clients", "telehealth", "crisis_walk_in",
+        "is_sample",
+    ]  # fmt: skip
     search_fields = ["name", "description", "external_id", "locations__city"]
+    readonly_fields = ["feed"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["credentials", "specialties", "populations", "languages", "insurers"]
     filter_horizontal = ["therapies", "levels"]
@@ -69,7 +73,17 @@ class ProviderAdmin(SimpleHistoryAdmin):
     actions = ["mark_verified_today", "hide", "publish"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "kind", "credentials", "description", "status", "is_sample"]}),
-        ("Care", {"fields": ["specialties", "therapies", "levels", "populations", "languages"]}),
+        ("Care", {"fields": ["specialties", "therapies", "levels", "other_treatments", "populations", "languages"]}),
+        (
+            "Crisis care",
+            {
+                "description": "Walk-in, mobile and on-site crisis care are filters readers can search by.",
+                "fields": [
+                    ("crisis_walk_in", "crisis_mobile", "crisis_onsite"),
+                    ("crisis_intervention_team", "suicide_prevention"),
+                ],
+            },
+        ),
         ("Ages served", {"fields": [("serves_children", "serves_teens", "serves_adults", "serves_older_adults")]}),
         (
             "Payment",
@@ -77,6 +91,7 @@ class ProviderAdmin(SimpleHistoryAdmin):
                 "fields": [
                     "insurers",
                     ("accepts_medicaid", "accepts_medicare", "sliding_scale", "self_pay"),
+                    ("accepts_private_insurance", "accepts_tricare"),
                     ("fee_min", "fee_max"),
                 ]
             },
@@ -90,6 +105,7 @@ class ProviderAdmin(SimpleHistoryAdmin):
                     "telehealth_states",
                     "accepting_new_clients",
                     "phone",
+                    "intake_phones",
                     "email",
                     "website",
                 ],
@@ -99,9 +115,12 @@ class ProviderAdmin(SimpleHistoryAdmin):
             "Trust",
             {
                 "description": (
-                    "Listings not verified for 12 months are shown as 'not verified recently' and sorted last."
+                    "Listings not verified for 12 months are shown as 'not verified recently' and sorted last. A "
+                    "listing kept up to date by a feed (SAMHSA's directory, a 211's HSDS export) keeps every field "
+                    "you edit here: the next import leaves it as you left it. 'Withdrawn' means the feed no longer "
+                    "lists it."
                 ),
-                "fields": ["source", "external_id", "last_verified"],
+                "fields": ["source", "facility_type", "operator", "external_id", "feed", "last_verified"],
             },
         ),
     ]

@@ -200,3 +200,19 @@ def test_the_bundled_2022_directory_imports_every_facility_and_a_second_run_chan
     assert "row " not in err  # no row was skipped
     out, _ = import_samhsa(BUNDLED)
     assert "0 created, 0 updated, 9037 unchanged" in out
+
+
+def test_the_home_page_says_which_edition_of_the_public_directory_the_listings_come_from(client):
+    assert "the public directory behind FindTreatment.gov" not in client.get("/").content.decode()
+    import_samhsa(SLICE)
+    html = client.get("/").content.decode()
+    assert "every treatment facility in SAMHSA National Directory of Mental Health Treatment Facilities, 2022" in html
+
+
+@pytest.mark.parametrize("path", ["/crisis/", "/es/crisis/", "/directory/?q=nothing-matches-this&near=60601"])
+def test_the_crisis_page_and_an_empty_search_offer_walk_in_crisis_care_near_you(client, path):
+    html = client.get(path).content.decode()
+    section = html.split('<section class="crisis-care-search"', 1)[1].split("</section>", 1)[0]
+    assert 'directory/"' in section.split("<form", 1)[1].split(">", 1)[0]
+    assert '<input type="hidden" name="crisis" value="walk-in">' in section
+    assert 'name="near"' in section
