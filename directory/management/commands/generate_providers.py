@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 import random
 from contextlib import contextmanager
 from datetime import timedelta
@@ -9,6 +10,7 @@ from itertools import islice
 
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
+from django.db.models import JSONField
 from django.utils import timezone
 from tqdm import tqdm
 
@@ -77,7 +79,10 @@ class Command(BaseCommand):
         fields = Provider._meta.concrete_fields
         values = {field.column: field.get_default() for field in fields} | {"created_at": now, "updated_at": now}
         template = {
-            field.column: field.get_db_prep_save(values[field.column], connection)
+            # JSON as text: COPY takes a column's text, not the adapter Django hands the database driver.
+            field.column: json.dumps(values[field.column])
+            if isinstance(field, JSONField)
+            else field.get_db_prep_save(values[field.column], connection)
             for field in fields
             if values[field.column] is not None
         }
