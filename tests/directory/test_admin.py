@@ -63,3 +63,20 @@ def test_directory_moderators_can_moderate_but_not_edit_pages(client):
     assert client.get("/admin/directory/provider/").status_code == 200
     assert client.get("/admin/directory/suggestion/").status_code == 200
     assert client.get("/admin/content/page/").status_code == 403
+
+
+def test_admin_refuses_a_telehealth_state_that_is_not_a_two_letter_code(admin_client):
+    from directory.models import Provider
+
+    provider = Provider.objects.filter(locations__isnull=False).first()
+    response = admin_client.get(f"/admin/directory/provider/{provider.pk}/change/")
+    form = response.context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None and not isinstance(value, list)}
+    data.update({name: [str(item.pk if hasattr(item, "pk") else item) for item in value]
+                 for name, value in form.initial.items() if isinstance(value, list)})  # fmt: skip
+    data.update(telehealth_states="California", **{"locations-TOTAL_FORMS": 0, "locations-INITIAL_FORMS": 0})
+    response = admin_client.post(f"/admin/directory/provider/{provider.pk}/change/", data)
+    assert response.status_code == 200
+    assert "CALIFORNIA is not a US state" in response.content.decode()
+    provider.refresh_from_db()
+    assert provider.telehealth_states != "California"
