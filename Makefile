@@ -13,7 +13,7 @@ MANAGE = DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py
 # tests load all but the last (the 9,037 real facilities of SAMHSA's directory): their own slice of it instead.
 DATA_COMMANDS := load_crisis_resources load_curated_data load_sample_directory load_public_directory
 
-.PHONY: run test setup messages gettext admin serve-prod lint e2e screenshots bench bench-scale load outage wrk chromium postgresql-client backup restore send-mail clean
+.PHONY: run test setup messages gettext admin serve-prod lint e2e screenshots bench bench-scale load outage bench-import wrk chromium postgresql-client backup restore send-mail clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -104,6 +104,10 @@ bench-scale: $(INSTALLED) wrk
 # (bench/outage.py); results in bench/OUTAGE.md.
 outage: $(INSTALLED)
 	DATA_COMMANDS="$(DATA_COMMANDS)" $(PY) bench/outage.py
+
+# The SAMHSA import timed three ways (first, again, a later edition) on PostgreSQL and SQLite: bench/IMPORTS.md.
+bench-import: $(INSTALLED)
+	DATA_COMMANDS="$(DATA_COMMANDS)" $(PY) bench/imports.py
 
 wrk:
 	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }

@@ -80,8 +80,10 @@ SEARCHES = [
     ("level + payment, page 3", "/directory/?level=intensive-outpatient&payment=medicaid&page=3"),
     # Near SAMHSA's real facilities (load_public_directory), among the synthetic ones.
     ("real data: walk-in crisis care near Birmingham, AL", "/directory/?near=35233&radius=25&crisis=walk-in"),
-    ("real data: outpatient + Medicaid + Spanish near Los Angeles",
-     "/directory/?near=90012&radius=25&level=outpatient&payment=medicaid&language=spanish"),  # fmt: skip
+    (
+        "real data: outpatient + Medicaid + Spanish near Los Angeles",
+        "/directory/?near=90012&radius=25&level=outpatient&payment=medicaid&language=spanish",
+    ),  # fmt: skip
     ("site search", "/search/?q=coping+with+urges"),
 ]
 # Timed a second time with the cookie under wrk: the search itself, not a cached page.
