@@ -163,6 +163,21 @@ CHOICE_FILTERS = {
 
 
 class ProviderQuerySet(models.QuerySet):
+    # Set by facets_refreshed_by_caller(): a bulk writer that refreshes every listing it touched once, at the end.
+    _facets_refreshed_by_caller = False
+
+    def facets_refreshed_by_caller(self):
+        """This queryset, whose updates leave the facets and search entries to the caller (the importers' writer
+        refreshes them once per import, not once per batch of a bulk update)."""
+        clone = self._chain()
+        clone._facets_refreshed_by_caller = True
+        return clone
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._facets_refreshed_by_caller = self._facets_refreshed_by_caller
+        return clone
+
     def published(self):
         return self.filter(status=Provider.Status.PUBLISHED)
 
@@ -201,7 +216,7 @@ class ProviderQuerySet(models.QuerySet):
 
     def update(self, **values):
         """QuerySet.update, with the search facets and entries kept in step: a bulk update sends no signals."""
-        if not SEARCHED_FIELDS.intersection(values):
+        if self._facets_refreshed_by_caller or not SEARCHED_FIELDS.intersection(values):
             return super().update(**values)
         ids = list(self.values_list("pk", flat=True))  # before the update changes what the filter selects
         updated = super().update(**values)

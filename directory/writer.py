@@ -35,6 +35,8 @@ RELATIONS = [*PAGE_RELATIONS, "credentials", *NAMED_TERMS]
 # Fields a record never sets: the writer and moderators own them.
 WRITER_FIELDS = {"id", "slug", "status", "external_id", "feed", "imported", "created_at", "updated_at"}
 LOCATION_FIELDS = ["street", "city", "state", "zip_code", "latitude", "longitude", "approximate"]
+# Bulk updates through this leave facets and search entries to write(), which refreshes them once at the end.
+WITHOUT_REFRESH = Provider.objects.facets_refreshed_by_caller()
 # SQLite allows a limited number of parameters in one statement; PostgreSQL does not mind small batches.
 BATCH = 500
 
@@ -175,7 +177,8 @@ class ProviderWriter:
             record.values["telehealth_states"] = spell_states(record.values["telehealth_states"])
         provider = Provider(**record.values, external_id=record.external_id, slug="checking")
         try:
-            provider.full_clean(exclude=["slug", "external_id"], validate_unique=False)
+            # Constraints are checked by clean() without a query each (CheckConstraint.validate asks the database).
+            provider.full_clean(exclude=["slug", "external_id"], validate_unique=False, validate_constraints=False)
         except ValidationError as error:
             problems += [
                 Problem(record.label, name, message)
@@ -195,7 +198,9 @@ class ProviderWriter:
                 problems.append(Problem(record.label, relation, f"unknown {', '.join(missing)}"))
         for location in record.locations:
             try:
-                Location(**location.values()).full_clean(exclude=["provider", "external_id"], validate_unique=False)
+                Location(**location.values()).full_clean(
+                    exclude=["provider", "external_id"], validate_unique=False, validate_constraints=False
+                )
             except ValidationError as error:
                 for name, messages in error.message_dict.items():
                     where = f"{location.street}, {location.city} {location.zip_code}"
@@ -390,7 +395,12 @@ class ProviderWriter:
             by_fields.setdefault(tuple(sorted({*provider._changed_fields, "updated_at"})), []).append(provider)
         for fields, providers in by_fields.items():
             bulk_update_with_history(
-                providers, Provider, list(fields), batch_size=BATCH, default_change_reason=self.change_reason
+                providers,
+                Provider,
+                list(fields),
+                batch_size=BATCH,
+                default_change_reason=self.change_reason,
+                manager=WITHOUT_REFRESH,
             )
             touched.update({provider.external_id: provider for provider in providers})
         gone = withdrawn
@@ -402,6 +412,7 @@ class ProviderWriter:
             ["status", "updated_at"],
             batch_size=BATCH,
             default_change_reason=f"No longer in {self.feed}: withdrawn",
+            manager=WITHOUT_REFRESH,
         )
         touched.update({provider.external_id: provider for provider in gone})
         return touched
