@@ -2,7 +2,7 @@
 
 from functools import partial
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.dispatch import receiver
 
 from content.models import Page
@@ -17,6 +17,7 @@ from .models import (
     Population,
     Provider,
     ProviderFacet,
+    SearchEntry,
     Specialty,
 )
 
@@ -76,3 +77,12 @@ def forget_deleted_term(sender, instance, **kwargs):
         name for name, relation in FACET_RELATIONS.items() if Provider._meta.get_field(relation).related_model is sender
     ]
     refresh_providers_with(names, instance)
+
+
+@receiver(post_migrate)
+def fill_missing_search_entries(sender, app_config=None, **kwargs):
+    """Listings with no search entries after migrate (a database from before entries existed) get theirs."""
+    if app_config is None or app_config.name != "directory":
+        return
+    if Provider.objects.published().exists() and not SearchEntry.objects.exists():
+        Provider.objects.all().refresh_facets()

@@ -4,12 +4,8 @@ import directory.models
 import django.db.models.deletion
 from django.db import migrations, models
 
-
-def fill_search_entries(apps, schema_editor):
-    # Today's SQL, from the model module: the entries are derived data, rebuilt whole from facets and locations.
-    from directory.models import write_search_entries
-
-    write_search_entries("SELECT id FROM directory_provider", [])
+# The entries are derived data: directory.signals.fill_missing_search_entries writes them after migrate, with
+# the code of the day (this migration's own fill broke once later migrations added the columns it reads).
 
 
 class Migration(migrations.Migration):
@@ -36,5 +32,4 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['latitude', 'longitude'], include=('provider', 'facets', 'name', 'last_verified'), name='search_entry_place'), models.Index(condition=models.Q(('licensed_state', ''), _negated=True), fields=['licensed_state'], include=('provider', 'facets', 'name', 'last_verified'), name='search_entry_licensed'), models.Index(fields=['provider'], name='search_entry_provider')],
             },
         ),
-        migrations.RunPython(fill_search_entries, migrations.RunPython.noop),
     ]
