@@ -204,6 +204,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "America/New_York")
 USE_I18N = True
 USE_TZ = True
@@ -302,6 +303,19 @@ SUBMISSION_RATE_LIMIT = env_int("SUBMISSION_RATE_LIMIT", 5)
 NUM_PROXIES = env_int("DJANGO_NUM_PROXIES", 0)
 # Handled suggestions and problem reports are deleted this long after they arrived (purge_submissions).
 SUBMISSION_RETENTION_DAYS = env_int("SUBMISSION_RETENTION_DAYS", 180)
+
+# Confirm-your-listing links (decision 013). Emails are sent with links to SITE_URL, whoever asked.
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
+# A link works this many days, once.
+VERIFICATION_LINK_DAYS = env_int("VERIFICATION_LINK_DAYS", 30)
+# request_verifications does not ask a listing again within this many days of asking it.
+VERIFICATION_ASK_AGAIN_DAYS = env_int("VERIFICATION_ASK_AGAIN_DAYS", 60)
+# "Send me a new link": at most this many links per listing per day, and per address per hour.
+VERIFICATION_LINKS_PER_LISTING = env_int("VERIFICATION_LINKS_PER_LISTING", 3)
+VERIFICATION_LINKS_PER_ADDRESS = env_int("VERIFICATION_LINKS_PER_ADDRESS", 5)
+# Reports of a wrong number or a closure from this many different readers since a listing's last
+# verification move it below the verified listings, with a warning, until moderators resolve them.
+LISTING_REPORT_THRESHOLD = env_int("LISTING_REPORT_THRESHOLD", 2)
 
 # Admin sign-in: a one-time code from an authenticator app on top of the password (see README),
 # and a lockout after repeated wrong passwords, per account and per address.

@@ -2,6 +2,7 @@ from functools import wraps
 from urllib.parse import urlsplit
 
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -53,3 +54,16 @@ def _origin_tuple(origin):
     if not parts.scheme or not parts.hostname:
         return None
     return parts.scheme.lower(), parts.hostname.lower(), port
+
+
+def unlisted(view):
+    """A page for one person, reached by a private link: never cached, never indexed."""
+
+    @never_cache
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    return wrapped

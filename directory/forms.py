@@ -1,7 +1,8 @@
+import copy
 import re
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Div, Field, Layout, Submit
+from crispy_forms_gds.layout import Div, Field, Fieldset, Layout, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -14,10 +15,14 @@ from .geo import locate
 from .models import (
     AGE_CHOICES,
     CRISIS_CHOICES,
+    LOCATION_CHANGE_FIELDS,
     PAYMENT_CHOICES,
+    PROVIDER_CHANGE_FIELDS,
     Insurer,
     Language,
+    Location,
     ProblemReport,
+    Provider,
     Specialty,
     Suggestion,
 )
@@ -277,3 +282,160 @@ class ProblemReportForm(HoneypotMixin, forms.ModelForm):
         self.fields["reason"].choices = translated_choices(ProblemReport.Reason.choices)
         self.fields["reason"].error_messages["required"] = _("Choose what is wrong with the listing")
         self.helper = self.make_helper(self.Meta.fields, _("Send report"))
+
+
+class NewLinkForm(HoneypotMixin, forms.Form):
+    email = forms.EmailField(
+        label=_("The listing's email address"),
+        max_length=254,
+        error_messages={
+            "required": _("Enter the email address the listing gives"),
+            "invalid": _("Enter an email address like name@example.org"),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.helper = self.make_helper(["email"], _("Send me a link"))
+
+
+class ListingChangeForm(forms.ModelForm):
+    """What a provider corrects through their link: the listing's own fields, prefilled, and a note.
+
+    Bound to a copy of the listing: validating it never touches the listing readers see.
+    """
+
+    ACCEPTING_CHOICES = [("true", _("Yes")), ("false", _("No")), ("", _("Not sure: readers see 'Ask about openings'"))]
+
+    accepting_new_clients = forms.TypedChoiceField(
+        label=_("Taking new clients?"),
+        choices=ACCEPTING_CHOICES,
+        coerce=lambda value: value == "true",
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Anything else that has changed? (optional)"),
+        help_text=_("For example languages, insurance, therapies or another address. Only our team reads this."),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    class Meta:
+        model = Provider
+        fields = PROVIDER_CHANGE_FIELDS
+        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+        labels = {
+            "name": _("Name of therapist or program"),
+            "phone": _("Phone"),
+            "intake_phones": _("Numbers for a first appointment (optional)"),
+            "email": _("Email for this listing"),
+            "website": _("Website"),
+            "description": _("What you offer"),
+            "in_person": _("Sees people in person"),
+            "telehealth": _("Offers telehealth"),
+            "telehealth_states": _("States licensed in for telehealth"),
+            "serves_children": _("Children"),
+            "serves_teens": _("Teens"),
+            "serves_adults": _("Adults"),
+            "serves_older_adults": _("Older adults"),
+            "accepts_medicaid": _("Medicaid"),
+            "accepts_medicare": _("Medicare"),
+            "accepts_private_insurance": _("Private insurance"),
+            "sliding_scale": _("Sliding scale"),
+            "self_pay": _("Self-pay"),
+        }
+        help_texts = {
+            "intake_phones": _("Separate numbers with ;"),
+            "email": _("Where we send links like this one. Readers see it on the listing."),
+            "description": _("One short paragraph in plain words."),
+            "telehealth_states": _("Two letters each, for example CA, OR"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial["accepting_new_clients"] = {True: "true", False: "false"}.get(
+            self.instance.accepting_new_clients, ""
+        )
+        self.fields["name"].error_messages["required"] = _("Enter the name of the therapist or program")
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset("name", "phone", "intake_phones", "email", "website", legend=_("Contact")),
+            Fieldset(
+                "description", "accepting_new_clients", "in_person", "telehealth", "telehealth_states",
+                legend=_("What you offer"),
+            ),
+            Fieldset("serves_children", "serves_teens", "serves_adults", "serves_older_adults", legend=_("Ages")),
+            Fieldset(
+                "accepts_medicaid", "accepts_medicare", "accepts_private_insurance", "sliding_scale", "self_pay",
+                legend=_("Payment"),
+            ),
+            "note",
+        )  # fmt: skip
+
+    def changed_values(self):
+        """{field: {"before": value, "after": value}} for each field the provider changed."""
+        return {
+            name: {"before": self.initial_value(name), "after": as_json(self.cleaned_data[name])}
+            for name in self.Meta.fields
+            if self.initial_value(name) != as_json(self.cleaned_data[name])
+        }
+
+    def initial_value(self, name):
+        return as_json(Provider._meta.get_field(name).value_from_object(self.original))
+
+
+class LocationChangeForm(forms.ModelForm):
+    prefix = "location"
+
+    class Meta:
+        model = Location
+        fields = LOCATION_CHANGE_FIELDS
+        labels = {"street": _("Street"), "city": _("City"), "state": _("State"), "zip_code": _("ZIP code")}
+        help_texts = {"state": _("Two letters, for example CA")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(Fieldset(*LOCATION_CHANGE_FIELDS, legend=_("Address")))
+
+    def clean_state(self):
+        return self.cleaned_data["state"].strip().upper()
+
+    def clean_zip_code(self):
+        zip_code = self.cleaned_data["zip_code"].strip()
+        if re.fullmatch(r"\d{5}", zip_code) and locate(zip_code) is None:
+            raise ValidationError(
+                _("We do not know this ZIP code. Check it, or tell us about the address in the note above.")
+            )
+        return zip_code
+
+    def changed_values(self):
+        return {
+            f"location.{name}": {"before": as_json(getattr(self.original, name)), "after": self.cleaned_data[name]}
+            for name in self.Meta.fields
+            if as_json(getattr(self.original, name)) != self.cleaned_data[name]
+        }
+
+
+def as_json(value):
+    """A field's value as ListingChange keeps it."""
+    return value if value is None or isinstance(value, bool | int) else str(value)
+
+
+def listing_change_forms(provider, data=None):
+    """The change form, and the address form when the listing has exactly one place (else None)."""
+    listing = copy.copy(provider)
+    form = ListingChangeForm(data, instance=listing)
+    form.original = provider
+    locations = list(provider.locations.all())
+    location_form = None
+    if len(locations) == 1:
+        location_form = LocationChangeForm(data, instance=copy.copy(locations[0]))
+        location_form.original = locations[0]
+    return form, location_form

@@ -13,14 +13,14 @@ from datetime import date
 from pathlib import Path
 
 from .geo import locate
-from .models import AGE_FIELDS, PAYMENT_FIELDS, Provider
+from .models import AGE_FIELDS, PAYMENT_FIELDS, Provider, VerifiedBy
 from .writer import ImportResult, LocationRecord, Problem, ProviderRecord, ProviderWriter
 
 COLUMNS = [
     "external_id", "kind", "name", "credentials", "description", "specialties", "therapies", "levels", "ages",
     "populations", "languages", "insurers", "payment", "fee_min", "fee_max", "in_person", "telehealth",
     "telehealth_states", "accepting", "phone", "email", "website", "locations", "status", "source",
-    "last_verified", "sample",
+    "last_verified", "verified_by", "sample",
 ]  # fmt: skip
 REQUIRED = ["external_id", "kind", "name", "description", "ages", "languages", "in_person", "telehealth", "accepting"]
 TERM_COLUMNS = ["therapies", "levels", "credentials", "specialties", "populations", "languages", "insurers"]
@@ -78,6 +78,11 @@ def parse_row(row, line):
             values["last_verified"] = date.fromisoformat(row["last_verified"])
         except ValueError:
             fail("last_verified", f"{row['last_verified']!r} is not a date like 2026-01-31")
+    if row.get("verified_by"):  # how our own export says it was verified; else the date is this file's
+        if row["verified_by"] in VerifiedBy.values:
+            values["verified_by"] = row["verified_by"]
+        else:
+            fail("verified_by", f"{row['verified_by']!r} is not one of {', '.join(VerifiedBy.values)}")
     terms = {column: split_list(row.get(column)) for column in TERM_COLUMNS}
     locations = []
     external_id = row.get("external_id", "")
@@ -164,6 +169,7 @@ def export_rows(providers):
             "status": provider.status,
             "source": provider.source,
             "last_verified": provider.last_verified.isoformat() if provider.last_verified else "",
+            "verified_by": provider.verified_by,
             "sample": yes_no[provider.is_sample],
         }
 

@@ -98,6 +98,7 @@ def result_card(provider):
         "therapies": ", ".join(card["therapies"]),
         "payment": payment(provider),
         "stale": provider.is_stale,
+        "reported": provider.problem_reported,
         "verified": date_format(provider.last_verified, "F j, Y") if provider.last_verified else "",
     }
 

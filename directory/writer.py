@@ -25,7 +25,18 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from content.models import Page
 from pagecache.version import bump_content_version
 
-from .models import Credential, Insurer, Language, Location, Population, Provider, Specialty, free_slug, spell_states
+from .models import (
+    Credential,
+    Insurer,
+    Language,
+    Location,
+    Population,
+    Provider,
+    Specialty,
+    VerifiedBy,
+    free_slug,
+    spell_states,
+)
 
 # The relations a record names by text: pages by slug, credentials by abbreviation (both must exist),
 # and the directory's own terms by name (created when new).
@@ -35,6 +46,8 @@ RELATIONS = [*PAGE_RELATIONS, "credentials", *NAMED_TERMS]
 # Fields a record never sets: the writer and moderators own them.
 WRITER_FIELDS = {"id", "slug", "status", "external_id", "feed", "imported", "created_at", "updated_at"}
 LOCATION_FIELDS = ["street", "city", "state", "zip_code", "latitude", "longitude", "approximate"]
+# A listing's verification is replaced only by a newer one: an import never undoes a provider's confirmation.
+VERIFICATION_FIELDS = {"last_verified", "verified_by"}
 # Bulk updates through this leave facets and search entries to write(), which refreshes them once at the end.
 WITHOUT_REFRESH = Provider.objects.facets_refreshed_by_caller()
 # SQLite allows a limited number of parameters in one statement; PostgreSQL does not mind small batches.
@@ -68,6 +81,11 @@ class ProviderRecord:
     # What the source says the listing's status is (an HSDS service marked inactive is hidden), or None:
     # then a new listing starts as the writer's new_status and moderators decide the rest.
     status: str | None = None
+
+    def __post_init__(self):
+        # A date the source gives is the source's verification: "From <source>, as of <date>".
+        if "last_verified" in self.values:
+            self.values.setdefault("verified_by", VerifiedBy.IMPORT if self.values["last_verified"] else "")
 
 
 @dataclass(frozen=True)
@@ -270,7 +288,11 @@ class ProviderWriter:
             if touched:
                 ids = [provider.pk for provider in touched.values()]
                 for start in range(0, len(ids), 10_000):
-                    Provider.objects.filter(pk__in=ids[start : start + 10_000]).refresh_facets()
+                    batch = Provider.objects.filter(pk__in=ids[start : start + 10_000])
+                    batch.refresh_facets()
+                    # A newer verification from the source counts readers' reports afresh.
+                    for provider in batch.filter(problem_reported=True):
+                        provider.refresh_problem_flag()
                 bump_content_version()
         return result
 
@@ -325,8 +347,15 @@ class ProviderWriter:
         before = provider.imported or {}
         written = before.get("values", {})
         kept, changed_fields = 0, []
+        verified_on = record.values.get("last_verified")
+        newer = verified_on is not None and (provider.last_verified is None or verified_on > provider.last_verified)
         for name, value in record.values.items():
             current = stored(getattr(provider, name))
+            if name in VERIFICATION_FIELDS:
+                if newer and current != stored(value):
+                    setattr(provider, name, value)
+                    changed_fields.append(name)
+                continue
             if name in written and written[name] != current:
                 kept += current != stored(value)  # a moderator's edit, and the source disagrees with it
                 continue

@@ -22,6 +22,7 @@ from directory.models import (
     Location,
     Provider,
     Specialty,
+    VerifiedBy,
 )
 
 NAMESPACE = uuid.UUID("6f1c1f7e-6a2b-4d8e-9a51-3b7c2f0d9e41")
@@ -334,7 +335,36 @@ def provider_to_service(provider):
         {"id": link_id, "service_id": sid, "location_id": location["id"], "location": location}
         for link_id, location in service_locations(provider)
     ]
+    if provider.last_verified:
+        service["metadata"] = [verification_metadata(provider, sid)]
     return service
+
+
+# Who verified a listing, for HSDS metadata's updated_by (decision 013).
+VERIFIED_BY = {
+    VerifiedBy.PROVIDER: "the provider, by a confirm-your-listing link",
+    VerifiedBy.PHONE: "a moderator, by phone",
+    VerifiedBy.ADMIN: "a moderator",
+}
+
+
+def verification_metadata(provider, sid):
+    """How `assured_date` was last set: HSDS 3.0 metadata of the service's last verification."""
+    if provider.verified_by == VerifiedBy.IMPORT:
+        updated_by = f"import: {provider.source}" if provider.source else "import"
+    else:
+        updated_by = VERIFIED_BY.get(provider.verified_by, "not recorded")
+    return {
+        "id": stable_id(f"metadata:{sid}", "assured_date"),
+        "resource_id": sid,
+        "resource_type": "service",
+        "last_action_date": provider.last_verified.isoformat(),
+        "last_action_type": "verified",
+        "field_name": "assured_date",
+        "previous_value": "",
+        "replacement_value": provider.last_verified.isoformat(),
+        "updated_by": updated_by,
+    }
 
 
 def location_to_link(location):

@@ -11,6 +11,7 @@ from .choices import (
     STALE_AFTER,
     US_STATES,
     PhoneNumber,
+    VerifiedBy,
     free_slug,
     spell_states,
     split_list,
@@ -38,9 +39,18 @@ from .facets import (
     facet_of_key,
     write_search_entries,
 )
-from .providers import Location, Provider
+from .providers import Location, Provider, fresh_listings
 from .submissions import ProblemReport, SubmissionSlot, Suggestion, client_address, hash_address
 from .terms import Credential, Insurer, Language, Population, Specialty
+from .verification import (
+    LOCATION_CHANGE_FIELDS,
+    PROVIDER_CHANGE_FIELDS,
+    LinkProblem,
+    ListingChange,
+    ListingToCall,
+    VerificationRequest,
+    VerificationRound,
+)
 
 __all__ = [
     "AGE_CHOICES",
@@ -66,6 +76,15 @@ __all__ = [
     "Language",
     "Location",
     "PhoneNumber",
+    "VerifiedBy",
+    "LOCATION_CHANGE_FIELDS",
+    "PROVIDER_CHANGE_FIELDS",
+    "LinkProblem",
+    "ListingChange",
+    "ListingToCall",
+    "VerificationRequest",
+    "VerificationRound",
+    "fresh_listings",
     "Population",
     "ProblemReport",
     "Provider",

@@ -5,6 +5,7 @@ from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.db import models
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -103,3 +104,12 @@ CHOICE_FILTERS = {
     "payment": (PAYMENT_CHOICES, PAYMENT_FIELDS),
     "crisis": (CRISIS_CHOICES, CRISIS_FIELDS),
 }
+
+
+class VerifiedBy(models.TextChoices):
+    """How a listing's last verification happened; its profile says so in words."""
+
+    PROVIDER = "provider", "The provider, by the emailed link"
+    PHONE = "phone", "A moderator, by phone"
+    ADMIN = "admin", "A moderator, in admin"
+    IMPORT = "import", "Its source (the import named in Source)"

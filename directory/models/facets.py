@@ -28,7 +28,14 @@ def facet_flags():
 
 
 # The provider fields its facets and search entries are made from: updating one refreshes them.
-SEARCHED_FIELDS = {"status", "name", "last_verified", "telehealth_states", *(column for _, _, column in facet_flags())}
+SEARCHED_FIELDS = {
+    "status",
+    "name",
+    "last_verified",
+    "problem_reported",
+    "telehealth_states",
+    *(column for _, _, column in facet_flags()),
+}
 
 # Not a filter of its own: the states a telehealth provider is licensed in, so a place's state finds them.
 # Written for providers offering telehealth only, so these rows alone say "reachable online from here".
@@ -101,14 +108,16 @@ def write_search_entries(ids_sql, ids_params):
     provider, facet = Provider._meta.db_table, ProviderFacet._meta.db_table
     entry, location = SearchEntry._meta.db_table, Location._meta.db_table
     published = f"p.status = %s AND p.id IN ({ids_sql})"
+    # A listing readers flagged sorts as one never verified, below every verified listing.
+    verified = "CASE WHEN p.problem_reported THEN NULL ELSE p.last_verified END"
     sql = (
         f"WITH keys AS (SELECT f.provider_id, {keys} AS facets FROM {facet} f "
         f"WHERE f.name <> %s AND f.provider_id IN ({ids_sql}) GROUP BY f.provider_id) "
         f"INSERT INTO {entry} (provider_id, latitude, longitude, licensed_state, name, last_verified, facets) "
-        f"SELECT p.id, l.latitude, l.longitude, '', p.name, p.last_verified, COALESCE(k.facets, {no_keys}) "
+        f"SELECT p.id, l.latitude, l.longitude, '', p.name, {verified}, COALESCE(k.facets, {no_keys}) "
         f"FROM {provider} p JOIN {location} l ON l.provider_id = p.id LEFT JOIN keys k ON k.provider_id = p.id "
         f"WHERE {published} "
-        f"UNION ALL SELECT p.id, NULL, NULL, f.value, p.name, p.last_verified, COALESCE(k.facets, {no_keys}) "
+        f"UNION ALL SELECT p.id, NULL, NULL, f.value, p.name, {verified}, COALESCE(k.facets, {no_keys}) "
         f"FROM {provider} p JOIN {facet} f ON f.provider_id = p.id AND f.name = %s "
         f"LEFT JOIN keys k ON k.provider_id = p.id WHERE {published}"
     )

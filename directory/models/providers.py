@@ -5,10 +5,14 @@ service; Location is a location with its service_at_location; the taxonomy table
 Language, Insurer, Population) map to attributes and languages of the service.
 """
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import connection, models
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from content.models import Page
@@ -23,6 +27,7 @@ from .choices import (
     PAYMENT_CHOICES,
     PAYMENT_FIELDS,
     PhoneNumber,
+    VerifiedBy,
     spell_states,
     split_list,
     stale_cutoff,
@@ -41,6 +46,11 @@ from .facets import (
     write_search_entries,
 )
 from .terms import Credential, Insurer, Language, Population, Specialty
+
+
+def fresh_listings():
+    """Listings searches put first: verified within the last year, and not flagged by readers' reports."""
+    return models.Q(last_verified__gte=stale_cutoff(), problem_reported=False)
 
 
 class ProviderQuerySet(models.QuerySet):
@@ -62,11 +72,23 @@ class ProviderQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Provider.Status.PUBLISHED)
 
+    def due_for_verification(self, older_than_days):
+        """Published listings last verified more than `older_than_days` ago (or never) and not asked within
+        VERIFICATION_ASK_AGAIN_DAYS, the longest unverified first."""
+        today = timezone.localdate()
+        asked_since = timezone.now() - timedelta(days=settings.VERIFICATION_ASK_AGAIN_DAYS)
+        due = models.Q(last_verified__isnull=True) | models.Q(last_verified__lt=today - timedelta(days=older_than_days))
+        return (
+            self.published()
+            .filter(due)
+            .exclude(verification_requests__created_at__gte=asked_since)
+            .order_by(models.F("last_verified").asc(nulls_first=True), "pk")
+        )
+
     def with_freshness(self):
-        cutoff = stale_cutoff()
         return self.annotate(
             stale_rank=models.Case(
-                models.When(last_verified__gte=cutoff, then=models.Value(0)),
+                models.When(fresh_listings(), then=models.Value(0)),
                 default=models.Value(1),
                 output_field=models.IntegerField(),
             )
@@ -239,6 +261,20 @@ class Provider(models.Model):
     # and the next import leaves it as the moderator left it.
     imported = models.JSONField(default=dict, blank=True, editable=False)
     last_verified = models.DateField(null=True, blank=True, db_index=True)
+    verified_by = models.CharField(
+        max_length=20,
+        choices=VerifiedBy.choices,
+        blank=True,
+        help_text="How the last verification happened; the profile says so. Set for you when you change the date.",
+    )
+    problem_reported = models.BooleanField(
+        "readers reported a problem",
+        default=False,
+        db_index=True,
+        editable=False,
+        help_text="Set while reports of a wrong number or closure from different readers since the last "
+        "verification reach LISTING_REPORT_THRESHOLD: the listing is sorted below verified ones, with a warning.",
+    )
     is_sample = models.BooleanField(default=False, help_text="Sample data: shown as 'Sample listing' on the site.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -276,6 +312,19 @@ class Provider(models.Model):
     def normalize(self):
         """What saving makes of the fields; bulk writes, which skip save(), call it themselves."""
         self.telehealth_states = spell_states(self.telehealth_states)
+
+    def refresh_problem_flag(self, reason=""):
+        """Flag the listing, or clear its flag, by the readers' reports since its last verification."""
+        reports = self.problem_reports.model.objects.acting_on(self)
+        flagged = reports.values("address_hash").distinct().count() >= settings.LISTING_REPORT_THRESHOLD
+        if flagged != self.problem_reported:
+            self.problem_reported = flagged
+            self._change_reason = reason or (
+                "Readers' reports reached the threshold: sorted below verified listings, with a warning"
+                if flagged
+                else "Readers' reports resolved: sorted as usual again"
+            )
+            self.save(update_fields=["problem_reported", "updated_at"])
 
     @property
     def is_stale(self):

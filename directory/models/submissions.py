@@ -116,12 +116,24 @@ class Suggestion(Submission):
         return f"Suggestion: {self.name}"
 
 
+class ProblemReportQuerySet(SubmissionQuerySet):
+    def acting_on(self, provider):
+        """Unresolved reports that a reader could not reach the listing, made since its last verification."""
+        reports = self.filter(provider=provider, resolved=False, reason__in=self.model.ACTING_REASONS)
+        if provider.last_verified:
+            reports = reports.filter(created_at__date__gte=provider.last_verified)
+        return reports
+
+
 class ProblemReport(Submission):
     class Reason(models.TextChoices):
         WRONG_NUMBER = "wrong_number", "The phone number or contact details are wrong"
         NOT_ACCEPTING = "not_accepting", "They are not accepting new clients"
         CLOSED = "closed", "They have closed or moved"
         OTHER = "other", "Something else"
+
+    # Reports that, from enough different readers, flag the listing (Provider.refresh_problem_flag).
+    ACTING_REASONS = [Reason.WRONG_NUMBER, Reason.CLOSED]
 
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="problem_reports")
     reason = models.CharField(max_length=20, choices=Reason.choices)
@@ -131,5 +143,11 @@ class ProblemReport(Submission):
 
     HANDLED = models.Q(resolved=True)
 
+    objects = ProblemReportQuerySet.as_manager()
+
     def __str__(self):
         return f"{self.get_reason_display()}: {self.provider}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.provider.refresh_problem_flag()

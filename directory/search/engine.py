@@ -26,7 +26,7 @@ from ..models import (
     Provider,
     ProviderFacet,
     Specialty,
-    stale_cutoff,
+    fresh_listings,
 )
 
 PER_PAGE = 10
@@ -173,20 +173,20 @@ class DirectorySearch:
 
     def ids_in_order(self, start, stop):
         """Ids of the results from `start` to `stop` in the requested order; fresh listings first."""
-        results, sort, cutoff = self.results(), self.criteria["sort"], stale_cutoff()
+        results, sort = self.results(), self.criteria["sort"]
         if sort == "recent":
-            # Newest verification first already puts every fresh listing above every stale one.
-            ordered = results.order_by(F("last_verified").desc(nulls_last=True), "name", "pk")
+            # Newest verification first puts every fresh listing above every stale one; flagged ones go last.
+            ordered = results.order_by("problem_reported", F("last_verified").desc(nulls_last=True), "name", "pk")
             return list(ordered.values_list("pk", flat=True)[start:stop])
         if sort == "distance":
             ordered = results.with_freshness().with_distance(self.place, self.miles)
             ordered = ordered.order_by("stale_rank", F("distance").asc(nulls_last=True), "name", "pk")
             return list(ordered.values_list("pk", flat=True)[start:stop])
         # By name: fresh and stale listings are two runs that an index on name can each serve.
-        fresh = results.filter(last_verified__gte=cutoff).order_by("name", "pk").values_list("pk", flat=True)
+        fresh = results.filter(fresh_listings()).order_by("name", "pk").values_list("pk", flat=True)
         ids = list(fresh[start:stop])
         if len(ids) < stop - start:
-            stale = results.exclude(last_verified__gte=cutoff).order_by("name", "pk").values_list("pk", flat=True)
+            stale = results.exclude(fresh_listings()).order_by("name", "pk").values_list("pk", flat=True)
             fresh_total = start + len(ids) if ids else fresh.count()
             skip = max(0, start - fresh_total)
             ids += list(stale[skip : skip + (stop - start - len(ids))])

@@ -173,7 +173,9 @@ def test_the_profile_shows_every_field_and_json_ld(client):
     assert "Sample listing" in html
     for location in provider.locations.all():
         assert location.street in html
-    assert "Listing last verified" in html or "not been verified" in html
+    # The sample file's dates are the file's own: the profile says where the listing and its date came from.
+    assert f"From Sample data, as of {provider.last_verified:%B} {provider.last_verified.day}" in html
+    assert 'href="/learn/how-we-keep-listings-accurate/"' in html
 
 
 def test_json_ld_cannot_break_out_of_its_script(client):

@@ -58,9 +58,15 @@ class Site:
     exit_url: str
     provider_path: str
     admin_otp_secret: str
+    env: dict
 
     def __call__(self, path):
         return self.url + path
+
+    def manage(self, *args):
+        """A management command against the server's database; its output."""
+        command = [sys.executable, str(ROOT / "manage.py"), *args]
+        return subprocess.run(command, cwd=ROOT, env=self.env, check=True, capture_output=True, text=True).stdout
 
 
 @pytest.fixture(scope="session")
@@ -151,7 +157,7 @@ def site(neutral_site, tmp_path_factory):
             time.sleep(0.3)
     with urllib.request.urlopen(url + "/directory/?sort=name") as response:
         provider_path = re.search(r'href="(/directory/[a-z0-9-]+/)"', response.read().decode()).group(1)
-    yield Site(url, neutral_site, provider_path, otp_secret)
+    yield Site(url, neutral_site, provider_path, otp_secret, env)
     server.terminate()
     try:
         server.wait(timeout=30)
