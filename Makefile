@@ -13,7 +13,7 @@ MANAGE = DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py
 # tests load all but the last (the 9,037 real facilities of SAMHSA's directory): their own slice of it instead.
 DATA_COMMANDS := load_crisis_resources load_curated_data load_sample_directory load_public_directory
 
-.PHONY: run test setup messages gettext admin serve-prod lint e2e screenshots bench bench-scale load outage bench-import wrk chromium postgresql-client backup restore send-mail clean
+.PHONY: run test setup messages gettext admin serve-prod lint e2e screenshots bench bench-scale load outage bench-import bench-verify wrk chromium postgresql-client backup restore send-mail clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -108,6 +108,9 @@ outage: $(INSTALLED)
 # The SAMHSA import timed three ways (first, again, a later edition) on PostgreSQL and SQLite: bench/IMPORTS.md.
 bench-import: $(INSTALLED)
 	DATA_COMMANDS="$(DATA_COMMANDS)" $(PY) bench/imports.py
+
+bench-verify: $(INSTALLED)
+	DATA_COMMANDS="$(DATA_COMMANDS)" $(PY) bench/verifications.py
 
 wrk:
 	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
