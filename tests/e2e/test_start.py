@@ -12,7 +12,9 @@ def no_js_page(browser):
 
 def answer(page, label):
     page.get_by_label(label, exact=True).check()
-    page.get_by_role("button", name="Continue").click()
+    # Wait for the next page to load: is_visible() does not wait, and the URL changes before the page arrives.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Continue").click()
 
 
 def test_the_questions_lead_to_pages_and_a_filtered_directory_without_javascript(no_js_page, site):
