@@ -336,7 +336,8 @@ def test_request_verifications_emails_old_listings_and_lists_the_rest_for_calls(
     assert (counts["asked"], counts["confirmed"], counts["bounced"], counts["no_reply"]) == (2, 1, 1, 0)
     rounds = admin_client.get("/admin/directory/verificationround/").content.decode()
     assert "Bounced" in rounds and "No reply yet" in rounds
-    assert "All rounds together: 3 asked (2 by email, 1 on the call list): 1 confirmed, 0 sent changes, 1 bounced" in rounds
+    totals = "All rounds together: 3 asked (2 by email, 1 on the call list): 1 confirmed, 0 sent changes, 1 bounced"
+    assert totals in rounds
     assert admin_client.get(f"/admin/directory/verificationround/{round_.pk}/change/").status_code == 200
 
 
